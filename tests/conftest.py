@@ -34,3 +34,29 @@ def survival_dir(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def ctn0094_dir(shared_data: Path) -> Path:
     return require(shared_data / "ctn0094", "CTN-0094 data")
+
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+TINY_AS_OF = "2026-03-31"
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-made tiny dataset built once (answers in tests/fixtures/tiny/README.md)."""
+    from datetime import date
+
+    from pipelines.build import build
+    from pipelines.settings import Settings
+
+    path = tmp_path_factory.mktemp("tiny") / "outcomes.duckdb"
+    build(TINY, Settings(db_path=path, as_of=date.fromisoformat(TINY_AS_OF)))
+    return path
+
+
+@pytest.fixture()
+def tiny_con(tiny_db: Path):
+    import duckdb
+
+    con = duckdb.connect(str(tiny_db), read_only=True)
+    yield con
+    con.close()

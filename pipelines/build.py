@@ -1,0 +1,156 @@
+"""Build runner: seeds and input files into a new database, SQL models layer by layer, then publish.
+
+The database is built into a new file beside the published one and moved over it with
+`os.replace`, so a reader sees either the old database or the new one, never a half-built one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from graphlib import TopologicalSorter
+from pathlib import Path
+
+import duckdb
+
+from pipelines.contract import CONTRACT_VERSION
+from pipelines.load import LoadedFile, load_folder
+from pipelines.settings import Settings
+
+PACKAGE = Path(__file__).resolve().parent
+SQL_DIR = PACKAGE / "sql"
+SEEDS_DIR = PACKAGE / "seeds"
+# Staging is cheap and always current as views; marts are what pages read, so they are tables.
+LAYERS = (("staging", "view"), ("marts", "table"))
+_COMMENT = re.compile(r"--[^\n]*")
+_REF = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    db_path: Path
+    as_of: date
+    loaded: list[LoadedFile]
+    models: dict[str, float]  # model -> seconds
+    seconds: float
+
+
+def model_files(layer: str) -> dict[str, Path]:
+    return {p.stem: p for p in sorted((SQL_DIR / layer).glob("*.sql"))}
+
+
+def model_order(layer: str) -> list[str]:
+    """Models of a layer in dependency order, read from their `layer.model` references."""
+    files = model_files(layer)
+    graph = {}
+    for name, path in files.items():
+        code = _COMMENT.sub("", path.read_text())  # a header may mention models it does not read
+        refs = {m for s, m in _REF.findall(code) if s == layer and m != name}
+        unknown = refs - files.keys()
+        if unknown:
+            raise ValueError(f"{path.name} refers to unknown {layer} models: {sorted(unknown)}")
+        graph[name] = refs
+    return list(TopologicalSorter(graph).static_order())
+
+
+def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists seeds")
+    for path in sorted(SEEDS_DIR.glob("*.csv")):
+        con.execute(
+            f"create or replace table seeds.{path.stem} as "
+            "select * from read_csv($path, header = true, auto_detect = true)",
+            {"path": str(path)},
+        )
+
+
+def detect_as_of(con: duckdb.DuckDBPyConnection) -> date:
+    """The latest date found in the loaded data: the default data cut-off."""
+    row = con.execute(
+        """
+        select greatest(
+            (select max(greatest(admission_date, coalesce(discharge_date_recorded,
+                admission_date))) from staging.stg_admissions),
+            (select max(session_date) from staging.stg_attendance),
+            (select max(test_date) from staging.stg_substance_use),
+            (select max(assessment_date) from staging.stg_abstinence),
+            (select max(coalesce(contact_date, date '0001-01-01')) from staging.stg_followups)
+        )
+        """
+    ).fetchone()
+    return row[0]
+
+
+def write_parameters(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> None:
+    con.execute("create schema if not exists meta")
+    con.execute(
+        "create or replace table meta.parameters as select $as_of::date as as_of, "
+        "$gap::integer as admin_discharge_gap_days, $window::integer as followup_window_days, "
+        "$k::integer as small_cell_min",
+        {
+            "as_of": as_of,
+            "gap": settings.admin_discharge_gap_days,
+            "window": settings.followup_window_days,
+            "k": settings.small_cell_min,
+        },
+    )
+
+
+def run_models(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    timings = {}
+    for layer, kind in LAYERS:
+        con.execute(f"create schema if not exists {layer}")
+        for name in model_order(layer):
+            started = time.perf_counter()
+            sql = model_files(layer)[name].read_text()
+            try:
+                con.execute(f"create or replace {kind} {layer}.{name} as\n{sql}")
+            except duckdb.Error as exc:
+                first = str(exc).split("Candidate functions")[0].strip()  # DuckDB lists dozens
+                raise RuntimeError(f"model {layer}.{name} failed: {first}") from exc
+            timings[f"{layer}.{name}"] = time.perf_counter() - started
+    # Table macros (the shared filter) are created last: they read the marts.
+    for path in sorted((SQL_DIR / "macros").glob("*.sql")):
+        con.execute(path.read_text())
+    return timings
+
+
+def build(source_dir: Path, settings: Settings) -> BuildResult:
+    """Load `source_dir`, build every model and publish to `settings.db_path` atomically."""
+    started = time.perf_counter()
+    target = Path(settings.db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(building))
+        con.execute("set enable_progress_bar = false")
+        load_seeds(con)
+        loaded = load_folder(con, Path(source_dir))
+        con.execute("create schema if not exists staging")
+        for name in model_order("staging"):
+            con.execute(
+                f"create or replace view staging.{name} as\n"
+                + model_files("staging")[name].read_text()
+            )
+        as_of = settings.as_of or detect_as_of(con)
+        write_parameters(con, settings, as_of)
+        timings = run_models(con)
+        con.execute(
+            "create or replace table meta.build_info as select $built_at::timestamp as built_at,"
+            " $source::varchar as source, $contract::varchar as contract_version",
+            {
+                "built_at": datetime.now(UTC).replace(tzinfo=None),
+                "source": str(source_dir),
+                "contract": CONTRACT_VERSION,
+            },
+        )
+        con.execute("checkpoint")
+        con.close()
+        os.replace(building, target)
+    finally:
+        building.unlink(missing_ok=True)
+        Path(str(building) + ".wal").unlink(missing_ok=True)
+    return BuildResult(target, as_of, loaded, timings, time.perf_counter() - started)

@@ -1,0 +1,27 @@
+"""Run a metric SQL file with bound parameters and return a DataFrame."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+METRICS_SQL = Path(__file__).resolve().parents[1] / "sql" / "metrics"
+
+
+@cache
+def metric_sql(name: str) -> str:
+    return (METRICS_SQL / f"{name}.sql").read_text()
+
+
+def run_metric(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]
+) -> pd.DataFrame:
+    """Run `sql/metrics/<name>.sql` on its own cursor (safe across threads, STACK.md)."""
+    cursor = con.cursor()
+    try:
+        return cursor.execute(metric_sql(name), params).df()
+    finally:
+        cursor.close()

@@ -1,0 +1,53 @@
+-- followups: scheduled post-discharge follow-ups placed in their episode, with window compliance.
+-- Grain: one row per scheduled follow-up. A follow-up belongs to the client's latest admission
+-- on or before its due date. In window: contacted within followup_window_days of the due date.
+-- Overdue: not completed and the window has closed before the data cut-off.
+with followups as (
+    select * from staging.stg_followups
+),
+
+spans as (
+    select * from marts.int_episode_spans
+),
+
+timepoints as (
+    select * from seeds.followup_timepoints
+),
+
+parameters as (
+    select * from meta.parameters
+),
+
+final as (
+    select
+        f.client_id,
+        f.timepoint,
+        t.days_after_discharge,
+        coalesce(t.sort_order, 99) as timepoint_order,
+        f.due_date,
+        f.status,
+        f.contact_date,
+        f.status = 'completed' as is_completed,
+        coalesce(
+            f.status = 'completed'
+            and abs(f.contact_date - f.due_date) <= p.followup_window_days,
+            false
+        ) as is_in_window,
+        f.due_date <= p.as_of as is_due,
+        f.status = 'pending' and f.due_date + p.followup_window_days < p.as_of as is_overdue,
+        f.days_abstinent_30,
+        f.days_abstinent_30 = 30 as is_fully_abstinent,
+        f.employed_or_in_school,
+        f.stable_housing,
+        f.arrested_30d,
+        s.episode_id,
+        f._file,
+        f._line
+    from followups as f
+    asof left join spans as s
+        on f.client_id = s.client_id and f.due_date >= s.admission_date
+    left join timepoints as t on f.timepoint = t.timepoint
+    cross join parameters as p
+)
+
+select * from final
