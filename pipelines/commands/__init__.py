@@ -1,0 +1,1 @@
+"""Subcommands of `outcomes`, one module each."""
