@@ -1,0 +1,53 @@
+"""Statistics as pure functions of arrays: no DuckDB, no Streamlit; each names its method.
+
+- `survival`: Kaplan–Meier curve with log-log bands, survival at fixed times, median (R rules).
+- `logrank`: k-group log-rank test and the Peto (O−E)/V hazard ratio.
+- `proportions`: Wilson and Newcombe intervals, chi-square / Fisher comparisons.
+- `comparisons`: Mann–Whitney, Wilcoxon signed-rank, Benjamini–Hochberg.
+"""
+
+from pipelines.stats.comparisons import (
+    AmountComparison,
+    PairedChange,
+    benjamini_hochberg,
+    compare_amounts,
+    paired_change,
+)
+from pipelines.stats.logrank import (
+    LogrankResult,
+    PetoHazardRatio,
+    hazard_ratio_logrank,
+    logrank,
+)
+from pipelines.stats.proportions import (
+    ProportionComparison,
+    compare_proportions,
+    newcombe_difference,
+    wilson_interval,
+)
+from pipelines.stats.survival import (
+    kaplan_meier,
+    km_median,
+    km_median_ci,
+    survival_at,
+)
+
+__all__ = [
+    "AmountComparison",
+    "LogrankResult",
+    "PairedChange",
+    "PetoHazardRatio",
+    "ProportionComparison",
+    "benjamini_hochberg",
+    "compare_amounts",
+    "compare_proportions",
+    "hazard_ratio_logrank",
+    "kaplan_meier",
+    "km_median",
+    "km_median_ci",
+    "logrank",
+    "newcombe_difference",
+    "paired_change",
+    "survival_at",
+    "wilson_interval",
+]

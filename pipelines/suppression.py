@@ -1,0 +1,338 @@
+"""Small-cell suppression for published tables (DOMAIN.md, "Privacy").
+
+Rules, with k the smallest count that may be shown (CMS: k = 11):
+1. Primary: a count from 1 to k-1 is hidden, totals included; 0 is shown.
+2. Complementary: where a shown total would let a hidden cell be recalculated, another cell is
+   hidden too. First the local rule: a row, column or line of totals with exactly one hidden
+   member hides a second, non-zero member: one whose crossing line also has a lone hidden cell if
+   possible (so one cell settles both), otherwise the smallest. Then a global check: a hidden cell
+   can still be pinned down by combining several lines (a "bridge" between two blocks of hidden
+   cells), so each is tested against all the table's sums (null space of the equations over the
+   hidden cells) and more cells are hidden until none is determined. Complementary cells are never
+   0, so every hidden cell can move in both directions.
+3. Rates: a rate is hidden when its numerator or denominator is hidden; by default the count
+   without the outcome (denominator − numerator) is protected like any count, since 97 of 100
+   completing tells the reader that 3 did not.
+
+Every hidden cell carries a reason, for the page to say why it is blank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy.linalg import null_space
+
+DEFAULT_K = 11
+COMPLEMENT_REASON = "hidden so that a hidden cell cannot be recalculated from the totals"
+RATE_REASON = "rate hidden because its numerator or denominator is hidden"
+
+
+def primary_reason(k: int) -> str:
+    return f"count below {k}"
+
+
+def is_small(n: ArrayLike, k: int) -> bool | np.ndarray:
+    """True for counts from 1 to k-1, the ones that must not be shown (0 may be shown)."""
+    values = np.asarray(n)
+    small = (values >= 1) & (values <= k - 1)
+    return bool(small) if small.ndim == 0 else small
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A table after suppression: `values` with hidden cells as NA, `reasons` ("" when shown)."""
+
+    values: pd.DataFrame
+    reasons: pd.DataFrame
+    k: int
+
+    @property
+    def hidden(self) -> pd.DataFrame:
+        return self.reasons != ""
+
+
+class _Grid:
+    """The counts as variables (inner cells, row totals, column totals, grand total) and the
+    additive equations between them, each written as sum(members) − total = 0."""
+
+    def __init__(self, inner: np.ndarray, has_row_totals: bool, has_col_totals: bool) -> None:
+        n_rows, n_cols = inner.shape
+        self.inner_index = np.arange(inner.size).reshape(n_rows, n_cols)
+        values = [inner.ravel()]
+        nxt = inner.size
+        self.row_total_index = self.col_total_index = None
+        self.grand_index: int | None = None
+        if has_row_totals:
+            self.row_total_index = np.arange(nxt, nxt + n_rows)
+            values.append(inner.sum(axis=1))
+            nxt += n_rows
+        if has_col_totals:
+            self.col_total_index = np.arange(nxt, nxt + n_cols)
+            values.append(inner.sum(axis=0))
+            nxt += n_cols
+        if has_row_totals and has_col_totals:
+            self.grand_index = nxt
+            values.append(np.array([inner.sum()]))
+            nxt += 1
+        self.values = np.concatenate(values).astype(float)
+        self.is_margin = np.arange(nxt) >= inner.size
+
+        # Each equation: (members, total); sum(values[members]) == values[total].
+        self.equations: list[tuple[np.ndarray, int]] = []
+        if self.row_total_index is not None:
+            for i in range(n_rows):
+                self.equations.append((self.inner_index[i], int(self.row_total_index[i])))
+        if self.col_total_index is not None:
+            for j in range(n_cols):
+                self.equations.append((self.inner_index[:, j], int(self.col_total_index[j])))
+        if self.grand_index is not None:
+            self.equations.append((self.row_total_index, self.grand_index))
+            self.equations.append((self.col_total_index, self.grand_index))
+        self.lines = [np.append(members, total) for members, total in self.equations]
+        self.matrix = np.zeros((len(self.lines), nxt))
+        for row, (members, total) in enumerate(self.equations):
+            self.matrix[row, members] = 1.0
+            self.matrix[row, total] = -1.0
+
+    def determined(self, hidden: np.ndarray) -> np.ndarray:
+        """Hidden variables whose value follows from the shown ones through the equations."""
+        cols = np.flatnonzero(hidden)
+        if cols.size == 0 or not self.lines:
+            return np.array([], dtype=int)
+        # A hidden cell is free exactly when some solution of the homogeneous system moves it.
+        free_directions = null_space(self.matrix[:, cols])
+        movable = np.abs(free_directions).sum(axis=1) > 1e-9
+        return cols[~movable]
+
+    def preference(self, cell: int, hidden: np.ndarray) -> tuple[int, float, bool, int]:
+        """Sort key for a complementary cell: the one whose other lines it settles, then smallest.
+
+        Hiding a cell helps each of its lines that has one hidden member already and burdens each
+        that has none (that line then needs a complement of its own).
+        """
+        counts = [hidden[self.lines[e]].sum() for e in np.flatnonzero(self.matrix[:, cell])]
+        burden = sum(c == 0 for c in counts) - sum(c == 1 for c in counts)
+        return (burden, self.values[cell], bool(self.is_margin[cell]), cell)
+
+
+def _complementary(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
+    """Indices hidden by the complementary rules, in the order they were chosen."""
+    hidden = hidden.copy()
+    chosen: list[int] = []
+
+    def hide(cell: int) -> None:
+        hidden[cell] = True
+        chosen.append(int(cell))
+
+    while True:
+        # Local rule: a line with one hidden member hides a second (always a non-zero one, so
+        # every hidden cell stays free to move; such a member exists because the hidden one is
+        # non-zero and the line adds up).
+        line = next((line for line in grid.lines if hidden[line].sum() == 1), None)
+        if line is not None:
+            candidates = line[~hidden[line] & (grid.values[line] > 0)]
+            hide(min(candidates, key=lambda c: grid.preference(c, hidden)))
+            continue
+        # Global rule: a cell can still be pinned down by combining lines; free it.
+        pinned = grid.determined(hidden)
+        if pinned.size == 0:
+            return np.array(chosen, dtype=int)
+        target = int(pinned[0])
+        near = grid.matrix[grid.matrix[:, target] != 0].any(axis=0)  # shares a line with it
+        candidates = np.flatnonzero(~hidden & (grid.values > 0))
+        ranked = sorted(candidates, key=lambda c: (not near[c], grid.preference(c, hidden)))
+        for c in ranked:
+            trial = hidden.copy()
+            trial[c] = True
+            if target not in grid.determined(trial):
+                hide(c)
+                break
+        else:  # not expected: hiding every non-zero cell frees them all (scale the table)
+            hide(ranked[0])
+
+
+def _check_counts(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"columns not in the table: {missing}")
+    values = np.column_stack(
+        [frame[c].to_numpy(dtype=float, na_value=np.nan) for c in columns]
+    ).reshape(len(frame), len(columns))
+    if np.isnan(values).any():
+        raise ValueError("counts must not be missing")
+    if (values < 0).any() or (values != np.round(values)).any():
+        raise ValueError("counts must be non-negative whole numbers")
+    return values.astype(np.int64)
+
+
+def _suppress(
+    table: pd.DataFrame,
+    *,
+    k: int,
+    count_columns: Sequence[Hashable],
+    row_total: Hashable | None,
+    total_row_label: Hashable | None,
+    exempt_columns: Sequence[Hashable] = (),
+) -> np.ndarray:
+    """Reasons ("" when shown) for every cell of the table; non-count columns stay ""."""
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a whole number of at least 1, got {k!r}")
+    if not table.index.is_unique:
+        raise ValueError("the table's row labels (index) must be unique")
+    count_columns = list(count_columns)
+    if not count_columns:
+        raise ValueError("count_columns must name at least one column")
+    counts = _check_counts(table, count_columns)
+    inner_rows = np.ones(len(table), dtype=bool)
+    if total_row_label is not None:
+        if total_row_label not in table.index:
+            raise ValueError(f"total row {total_row_label!r} is not in the table's index")
+        inner_rows = np.asarray(table.index != total_row_label)
+        # A total that is not the sum hides an unseen category that could itself be small.
+        if not np.array_equal(counts[~inner_rows][0], counts[inner_rows].sum(axis=0)):
+            raise ValueError("the total row is not the sum of the other rows; add the missing row")
+    if row_total is not None:
+        totals = _check_counts(table, [row_total])[:, 0]
+        if not np.array_equal(totals, counts.sum(axis=1)):
+            raise ValueError(f"{row_total!r} is not the sum of {count_columns}; add the missing")
+
+    grid = _Grid(counts[inner_rows], row_total is not None, total_row_label is not None)
+    primary = np.asarray(is_small(grid.values, k))
+    for column in exempt_columns:
+        j = count_columns.index(column)
+        primary[grid.inner_index[:, j]] = False
+        if grid.col_total_index is not None:
+            primary[grid.col_total_index[j]] = False
+    reasons = np.full(grid.values.shape, "", dtype=object)
+    reasons[primary] = primary_reason(k)
+    reasons[_complementary(grid, primary)] = COMPLEMENT_REASON
+
+    # Lay the variables back onto the table: count columns, then the row-total column.
+    layout = np.full((len(table), len(count_columns) + 1), -1)
+    layout[inner_rows, :-1] = grid.inner_index
+    if grid.row_total_index is not None:
+        layout[inner_rows, -1] = grid.row_total_index
+    if grid.col_total_index is not None:
+        layout[~inner_rows, :-1] = grid.col_total_index
+    if grid.grand_index is not None:
+        layout[~inner_rows, -1] = grid.grand_index
+    out = np.full(table.shape, "", dtype=object)
+    placed = [*count_columns, row_total] if row_total is not None else count_columns
+    for j, column in enumerate(placed):
+        out[:, table.columns.get_loc(column)] = reasons[layout[:, j]]
+    return out
+
+
+def _result(
+    table: pd.DataFrame, reasons: np.ndarray, count_columns: Sequence[Hashable], k: int
+) -> Suppressed:
+    """Blank the hidden cells: count columns become nullable integers with <NA>."""
+    values = table.copy()
+    for column in count_columns:
+        j = table.columns.get_loc(column)
+        counts = table[column].to_numpy(dtype=np.int64)
+        values[column] = pd.arrays.IntegerArray(counts, reasons[:, j] != "")
+    frame = pd.DataFrame(reasons, index=table.index, columns=table.columns)
+    return Suppressed(values=values, reasons=frame, k=k)
+
+
+def suppress_counts(
+    table: pd.DataFrame,
+    *,
+    k: int,
+    count_columns: Sequence[Hashable],
+    row_total: Hashable | None = None,
+    total_row_label: Hashable | None = None,
+) -> Suppressed:
+    """Hide counts from 1 to k-1 and the complementary cells that totals would give away.
+
+    `count_columns` hold the inner cells; `row_total` names a column holding each row's total
+    (shown), `total_row_label` the index label of a row of column totals (with the grand total in
+    `row_total`). Totals must equal the sums. Other columns pass through unchanged; the count
+    columns come back as nullable integers with hidden cells as <NA>.
+    """
+    reasons = _suppress(
+        table,
+        k=k,
+        count_columns=count_columns,
+        row_total=row_total,
+        total_row_label=total_row_label,
+    )
+    shown = list(count_columns) + ([row_total] if row_total is not None else [])
+    return _result(table, reasons, shown, k)
+
+
+def suppress_long(
+    table: pd.DataFrame,
+    *,
+    k: int,
+    group_column: Hashable,
+    count_column: Hashable,
+    total_label: Hashable | None = None,
+) -> Suppressed:
+    """One-way table in long form (one row per group, optionally a total row): suppress counts.
+
+    `total_label` is the value of `group_column` on the total row, if the table shows one; with
+    a total, hiding one group hides a second so that it cannot be recalculated.
+    """
+    if not table[group_column].is_unique:
+        raise ValueError(f"{group_column!r} must name each group once")
+    keyed = table.set_index(group_column, drop=False)
+    result = suppress_counts(keyed, k=k, count_columns=[count_column], total_row_label=total_label)
+    values, reasons = result.values, result.reasons
+    values.index = reasons.index = table.index
+    return Suppressed(values=values, reasons=reasons, k=k)
+
+
+def suppress_rates(
+    table: pd.DataFrame,
+    *,
+    k: int,
+    numerator: Hashable,
+    denominator: Hashable,
+    rate: Hashable | None = None,
+    total_row_label: Hashable | None = None,
+    protect_complement: bool = True,
+) -> Suppressed:
+    """Suppress a numerator / denominator / rate table (one row per group, optional total row).
+
+    Numerators and denominators are counts under the usual rules, with the count without the
+    outcome (denominator − numerator) as a third, unshown count: when `protect_complement`, it is
+    also kept out of 1..k-1 (CMS: nothing from which a small count can be recalculated). The rate
+    is hidden whenever its numerator or denominator is.
+    """
+    counts = _check_counts(table, [numerator, denominator])
+    if (counts[:, 0] > counts[:, 1]).any():
+        raise ValueError("a numerator exceeds its denominator")
+    work = pd.DataFrame(
+        {"n": counts[:, 0], "without": counts[:, 1] - counts[:, 0], "d": counts[:, 1]},
+        index=table.index,
+    )
+    found = _suppress(
+        work,
+        k=k,
+        count_columns=["n", "without"],
+        row_total="d",
+        total_row_label=total_row_label,
+        exempt_columns=() if protect_complement else ("without",),
+    )
+    reasons = np.full(table.shape, "", dtype=object)
+    n_col, d_col = table.columns.get_loc(numerator), table.columns.get_loc(denominator)
+    reasons[:, n_col], reasons[:, d_col] = found[:, 0], found[:, 2]
+    # Name the real cause when the numerator was hidden to protect a small "without" count.
+    own = (found[:, 1] == primary_reason(k)) & (found[:, 0] == COMPLEMENT_REASON)
+    reasons[own, n_col] = (
+        f"hidden because the count without the outcome (denominator − numerator) is below {k}"
+    )
+    if rate is not None:
+        gone = (reasons[:, n_col] != "") | (reasons[:, d_col] != "")
+        reasons[gone, table.columns.get_loc(rate)] = RATE_REASON
+    result = _result(table, reasons, [numerator, denominator], k)
+    if rate is not None:
+        result.values[rate] = table[rate].astype("Float64").mask(gone)
+    return result
