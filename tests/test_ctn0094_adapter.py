@@ -158,7 +158,9 @@ def test_every_published_positive_week_has_an_opioid_positive_test(tables, ctn00
 
 def test_ctn0030_person_by_hand(tables):
     """who 2: CTN-0030 BUP + EMM, randomized on day 7; specimens on days 0, 7, 13, 20, 27, 34,
-    97; expected visits to day 105; week-12 final visit (buprenorphine screen) on day 97."""
+    97; expected visits to day 105, attended (derived_visitImputed Present) on days 7, 13, 20,
+    27, 34, 55, 69, 83, 97; week-12 final visit (buprenorphine screen) on day 97. Test days in
+    the episode (days 8..105): specimens and attended visits, 13 20 27 34 55 69 83 97."""
     admission = tables["admissions"].set_index("client_id").loc["ctn0002"]
     assert admission["admission_date"] == day(8) == "2020-01-09"
     assert admission["discharge_date"] == day(7 + 7 * 14)
@@ -168,7 +170,7 @@ def test_ctn0030_person_by_hand(tables):
     assert admission["sex"] == "female" and admission["age_at_admission"] == "30"
 
     tests = tables["substance_use"].query("client_id == 'ctn0002'")
-    assert sorted(set(tests["test_date"])) == [day(d) for d in (13, 20, 27, 34, 97)]
+    assert sorted(set(tests["test_date"])) == [day(d) for d in (13, 20, 27, 34, 55, 69, 83, 97)]
     on_97 = tests[tests["test_date"] == "2020-04-07"].set_index("substance")["result"]
     assert on_97.to_dict() == {
         "amphetamine": "negative",
@@ -213,7 +215,8 @@ def test_ctn0027_person_by_hand(tables):
     assert admission["medication"] == "methadone" and admission["site"] == "site 29"
 
     tests = tables["substance_use"].query("client_id == 'ctn0011'")
-    assert tests["test_date"].nunique() == 22
+    # 22 specimen days plus day 58, an attended visit without a specimen row
+    assert tests["test_date"].nunique() == 23
     assert set(tests["substance"]) == {
         "alcohol",
         "amphetamine",
@@ -271,7 +274,7 @@ def test_source_repairs_are_counted(converted):
     assert "ctn0094: uds_temp_duplicate_specimens = 29" in notes
     assert "ctn0094: uds_positive_days_without_specimen = 4" in notes
     assert "ctn0094: people_not_randomized = 1068" in notes
-    assert "ctn0094: uds_test_days_dropped_before_admission = 3099" in notes
+    assert "ctn0094: uds_test_days_dropped_before_admission = 4672" in notes
 
 
 def test_conversion_is_deterministic(converted, ctn0094_dir, tmp_path):

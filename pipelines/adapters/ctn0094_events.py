@@ -110,7 +110,12 @@ def screening_panels(meta: pd.DataFrame) -> dict[int, list[str]]:
 
 
 def _test_days(src: dict[str, pd.DataFrame], notes: dict[str, int]) -> pd.DataFrame:
-    """Distinct (who, day) with a collected specimen, plus positive-only days (no specimen row)."""
+    """Distinct (who, day) tested: a collected specimen, a positive, or an attended visit.
+
+    The harmonized data records positives only and documents that "a negative test is an
+    attended visit with no positive row" (shared/data/README.md, `uds`); the published weekly
+    patterns follow that rule, so an attended visit day counts as a test day here too.
+    """
     temp = src["uds_temp"]
     notes["uds_temp_rows_without_day"] = int(temp["when"].isna().sum())
     specimens = temp.dropna(subset=["when"])[["who", "when"]]
@@ -119,7 +124,13 @@ def _test_days(src: dict[str, pd.DataFrame], notes: dict[str, int]) -> pd.DataFr
     positive_days = src["uds"][["who", "when"]].drop_duplicates()
     extra = positive_days.merge(specimens, how="left", indicator=True)
     notes["uds_positive_days_without_specimen"] = int((extra["_merge"] == "left_only").sum())
-    days = pd.concat([specimens, positive_days]).drop_duplicates()
+    imputed = src["derived_visitImputed"]
+    attended = imputed.loc[imputed["visitImputed"] == "Present", ["who", "when"]].dropna()
+    attended = attended.drop_duplicates()
+    seen = pd.concat([specimens, positive_days]).drop_duplicates()
+    only_visit = attended.merge(seen, how="left", indicator=True)
+    notes["attended_visit_days_without_specimen"] = int((only_visit["_merge"] == "left_only").sum())
+    days = pd.concat([seen, attended]).drop_duplicates()
     return days.rename(columns={"when": "day"}).astype({"day": int})
 
 
