@@ -6,7 +6,7 @@ UV := $(PYTHON) -m uv
 endif
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: run test install lint format check sample bench clean
+.PHONY: run test test-slow install lint format check sample bench clean
 
 run: install  ## build the bundled sample and serve the dashboard on http://127.0.0.1:8501
 	$(UV) run outcomes demo
@@ -24,6 +24,9 @@ install: .venv/.installed
 		|| $(PYTHON) -m pip install --quiet --break-system-packages uv
 	$(UV) sync --locked --all-extras
 	@touch $@
+
+test-slow: install  ## the large-sample recovery tests (minutes)
+	$(UV) run pytest -m slow
 
 lint: install
 	$(UV) run ruff check .

@@ -9,7 +9,9 @@ from pathlib import Path
 
 def register(sub: argparse._SubParsersAction) -> None:
     g = sub.add_parser("generate", help="write synthetic program exports with known truth")
-    g.add_argument("--episodes", type=int, default=2000, help="number of episodes (admissions)")
+    g.add_argument(
+        "--episodes", type=int, default=5000, help="number of episodes, 500 to 1,000,000"
+    )
     g.add_argument("--seed", type=int, default=20261122, help="random seed")
     g.add_argument("--out", required=True, help="output folder")
     g.add_argument("--as-of", help="data cut-off date YYYY-MM-DD")
