@@ -126,11 +126,14 @@ def test_prescribed_medication_is_not_use(tiny_con):
 def test_followup_window(tiny_con):
     got = rows(
         tiny_con,
-        "select client_id, is_due, is_completed, is_in_window from marts.followups order by 1",
+        "select client_id, is_due, is_completed, is_in_window from marts.followups "
+        "order by client_id, due_date",
     )
     assert got == [
         ("C1", False, False, False),
-        ("C2", True, False, False),
+        ("C2", True, False, False),  # 2w, pending and overdue
+        ("C2", True, False, False),  # 30d, unreachable
+        ("C4", True, True, True),  # contacted 10 days after the due date
         ("C5", True, True, True),
     ]
 

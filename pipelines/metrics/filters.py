@@ -16,6 +16,9 @@ GROUP_COLUMNS = (
     "race_ethnicity",
     "referral_source",
     "primary_substance",
+    "counselor",
+    "discharge_reason",
+    "admission_month",
     "admission_quarter",
     "admission_year",
 )

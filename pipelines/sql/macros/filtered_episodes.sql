@@ -18,6 +18,9 @@ select
         when 'race_ethnicity' then race_ethnicity
         when 'referral_source' then referral_source
         when 'primary_substance' then primary_substance
+        when 'counselor' then counselor
+        when 'discharge_reason' then coalesce(discharge_reason, 'active')
+        when 'admission_month' then strftime(admission_month, '%Y-%m')
         when 'admission_quarter' then admission_quarter
         when 'admission_year' then admission_year::varchar
         else 'All'

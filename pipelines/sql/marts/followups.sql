@@ -1,7 +1,10 @@
 -- followups: scheduled post-discharge follow-ups placed in their episode, with window compliance.
 -- Grain: one row per scheduled follow-up. A follow-up belongs to the client's latest admission
--- on or before its due date. In window: contacted within followup_window_days of the due date.
--- Overdue: not completed and the window has closed before the data cut-off.
+-- on or before its due date. In window: contacted within followup_window_days of the due date
+-- (SUPRT: due date +/- 30 days). Window closed: due date + window before the data cut-off.
+-- Overdue: still pending after its window closed. Counted in the follow-up rate
+-- (is_in_followup_rate): a final outcome (any status but pending) or an overdue one, except a
+-- client who died (SAMHSA GPRA leaves deceased clients out of the follow-up rate).
 with followups as (
     select * from staging.stg_followups
 ),
@@ -35,6 +38,12 @@ final as (
         ) as is_in_window,
         f.due_date <= p.as_of as is_due,
         f.status = 'pending' and f.due_date + p.followup_window_days < p.as_of as is_overdue,
+        f.due_date + p.followup_window_days as window_close_date,
+        f.due_date + p.followup_window_days < p.as_of as is_window_closed,
+        f.status <> 'deceased'
+            and (f.status <> 'pending' or f.due_date + p.followup_window_days < p.as_of)
+            as is_in_followup_rate,
+        f.contact_date - f.due_date as days_from_due,
         f.days_abstinent_30,
         f.days_abstinent_30 = 30 as is_fully_abstinent,
         f.employed_or_in_school,

@@ -1,0 +1,137 @@
+"""Helpers shared by the metric modules: run a metric's SQL, add intervals to count columns.
+
+Statistics come from `pipelines.stats`; the two methods it does not offer (a cluster-robust
+interval for a ratio of sums, and Kruskal–Wallis for more than two groups) live here, each a
+pure function of arrays with its method named.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy import stats as sps
+
+from pipelines.metrics.filters import Filters
+from pipelines.metrics.runner import run_metric
+from pipelines.stats import wilson_interval
+
+WILSON = "Wilson score 95%"
+CLUSTER = "ratio estimator, 95% interval robust to clustering within episodes"
+
+
+def fetch(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    filters: Filters,
+    group_by: str | None,
+    **extra: object,
+) -> pd.DataFrame:
+    """Run `sql/metrics/<name>.sql` with the shared filters, the group-by and extra parameters."""
+    return run_metric(con, name, filters.params(group_by) | extra)
+
+
+def add_wilson(
+    df: pd.DataFrame, successes: str, total: str, rate: str, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Add `rate`, `rate_lower`, `rate_upper` (Wilson score interval) from two count columns."""
+    x = df[successes].to_numpy(dtype=float)
+    n = df[total].to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df[rate] = np.where(n > 0, x / n, np.nan)
+    if len(df):
+        low, high = wilson_interval(x, n, confidence)
+    else:
+        low = high = np.array([], dtype=float)
+    df[f"{rate}_lower"], df[f"{rate}_upper"] = low, high
+    return df
+
+
+def as_counts(df: pd.DataFrame) -> pd.DataFrame:
+    """Count columns (`n_…`) as plain int64, whatever DuckDB returned (HUGEINT sums, NA)."""
+    for column in df.columns:
+        if column.startswith("n_"):
+            df[column] = df[column].fillna(0).astype("int64")
+    return df
+
+
+def mean_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, float, float]:
+    """Mean with Student's t interval (mean ± t(n−1)·sd/√n); missing values dropped."""
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, float("nan"), float("nan")
+    half = sps.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
+    return mean, float(mean - half), float(mean + half)
+
+
+@dataclass(frozen=True)
+class RatioEstimate:
+    """A pooled rate sum(num)/sum(den) with an interval that treats clusters as the sample."""
+
+    rate: float
+    lower: float
+    upper: float
+    n_clusters: int
+    method: str = CLUSTER
+
+
+def ratio_interval(
+    numerators: ArrayLike, denominators: ArrayLike, confidence: float = 0.95
+) -> RatioEstimate:
+    """Pooled rate with a cluster-robust (linearization) interval, clipped to [0, 1].
+
+    Sessions of one client are not independent, so a binomial interval on pooled sessions is too
+    narrow. The ratio estimator r = Σy/Σx has variance m/(m−1) · Σ(y_i − r·x_i)² / (Σx)² over the
+    m clusters with x_i > 0 (Cochran 1977, §6.4; the survey "ratio mean" variance); the interval
+    is r ± z·se. Fewer than 2 clusters give no interval (NaN).
+    """
+    y = np.asarray(numerators, dtype=float).ravel()
+    x = np.asarray(denominators, dtype=float).ravel()
+    keep = x > 0
+    y, x = y[keep], x[keep]
+    m = int(x.size)
+    if m == 0:
+        return RatioEstimate(float("nan"), float("nan"), float("nan"), 0)
+    total = x.sum()
+    rate = float(y.sum() / total)
+    if m < 2:
+        return RatioEstimate(rate, float("nan"), float("nan"), m)
+    residual = y - rate * x
+    se = float(np.sqrt(m / (m - 1) * (residual**2).sum()) / total)
+    z = sps.norm.ppf(0.5 + confidence / 2)
+    return RatioEstimate(rate, max(0.0, rate - z * se), min(1.0, rate + z * se), m)
+
+
+@dataclass(frozen=True)
+class KruskalResult:
+    """Kruskal–Wallis H test (tie-corrected) with epsilon-squared as the effect size."""
+
+    statistic: float
+    df: int
+    p_value: float
+    epsilon_squared: float  # H / (n − 1): 0 = no separation, 1 = groups fully separated
+    test: str = "Kruskal-Wallis H"
+
+
+def kruskal_wallis(samples: list[ArrayLike]) -> KruskalResult:
+    """Kruskal–Wallis test of equal distributions across 2 or more samples (missing dropped).
+
+    The k-group extension of Mann–Whitney, chi-square approximation on k − 1 df (as R's
+    `kruskal.test`); epsilon² = H / (n − 1) (Tomczak & Tomczak 2014).
+    """
+    arrays = [np.asarray(s, dtype=float).ravel() for s in samples]
+    arrays = [a[~np.isnan(a)] for a in arrays]
+    arrays = [a for a in arrays if a.size]
+    n = sum(a.size for a in arrays)
+    if len(arrays) < 2 or np.unique(np.concatenate(arrays)).size < 2:
+        return KruskalResult(float("nan"), max(len(arrays) - 1, 0), float("nan"), float("nan"))
+    result = sps.kruskal(*arrays)
+    h = float(result.statistic)
+    return KruskalResult(h, len(arrays) - 1, float(result.pvalue), h / (n - 1))

@@ -1,0 +1,140 @@
+"""Attendance and dose: attendance and no-show rates, hours per week, initiation and engagement,
+and the week-in-treatment matrix."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipelines.metrics._common import CLUSTER, add_wilson, as_counts, fetch, ratio_interval
+from pipelines.metrics.filters import ALL, Filters
+
+ATTENDANCE_COLUMNS = [
+    "group_value",
+    "n_episodes",
+    "n_scheduled",
+    "n_attended",
+    "n_excused",
+    "n_no_show",
+    "n_cancelled",
+    "attendance_rate",
+    "attendance_rate_lower",
+    "attendance_rate_upper",
+    "no_show_rate",
+    "no_show_rate_lower",
+    "no_show_rate_upper",
+    "interval_method",
+]
+
+
+def _ratio_columns(name: str, numerators: pd.Series, denominators: pd.Series) -> dict:
+    estimate = ratio_interval(numerators, denominators)
+    return {name: estimate.rate, f"{name}_lower": estimate.lower, f"{name}_upper": estimate.upper}
+
+
+def attendance_rate(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
+) -> pd.DataFrame:
+    """Attended / scheduled and no-show / scheduled sessions (cancelled excluded), pooled."""
+    rows = fetch(con, "attendance_rate", filters, group_by)
+    out = []
+    for group, eps in rows.groupby("group_value", sort=True):
+        counts = eps[["n_scheduled", "n_attended", "n_excused", "n_no_show", "n_cancelled"]]
+        out.append(
+            {"group_value": group, "n_episodes": len(eps)}
+            | counts.sum().astype("int64").to_dict()
+            | _ratio_columns("attendance_rate", eps["n_attended"], eps["n_scheduled"])
+            | _ratio_columns("no_show_rate", eps["n_no_show"], eps["n_scheduled"])
+            | {"interval_method": CLUSTER}
+        )
+    return as_counts(pd.DataFrame(out, columns=ATTENDANCE_COLUMNS))
+
+
+def hours_per_week(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    minimum_hours: float | None = None,
+) -> pd.DataFrame:
+    """Share of complete episode-weeks with attended hours at the ASAM minimum (9 h; 6 under 18)."""
+    rows = fetch(con, "hours_per_week", filters, group_by, minimum_hours=minimum_hours)
+    rule = "ASAM 2.1: 9 h adults, 6 h under 18" if minimum_hours is None else f"{minimum_hours} h"
+    out = []
+    for group, weeks in rows.groupby("group_value", sort=True):
+        per_episode = weeks.groupby("episode_id").agg(
+            n_weeks=("week_number", "size"), n_meeting=("meets_minimum", "sum")
+        )
+        hours = weeks["attended_hours"].to_numpy(float)
+        out.append(
+            {
+                "group_value": group,
+                "n_episodes": len(per_episode),
+                "n_weeks": len(weeks),
+                "n_weeks_meeting_minimum": int(weeks["meets_minimum"].sum()),
+            }
+            | _ratio_columns(
+                "meeting_minimum_rate", per_episode["n_meeting"], per_episode["n_weeks"]
+            )
+            | {
+                "hours_per_week_mean": float(hours.mean()),
+                "hours_per_week_median": float(np.median(hours)),
+                "minimum_rule": rule,
+                "interval_method": CLUSTER,
+            }
+        )
+    columns = [
+        "group_value",
+        "n_episodes",
+        "n_weeks",
+        "n_weeks_meeting_minimum",
+        "meeting_minimum_rate",
+        "meeting_minimum_rate_lower",
+        "meeting_minimum_rate_upper",
+        "hours_per_week_mean",
+        "hours_per_week_median",
+        "minimum_rule",
+        "interval_method",
+    ]
+    return as_counts(pd.DataFrame(out, columns=columns))
+
+
+def initiation_engagement(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    initiation_days: int = 14,
+    engagement_days: int = 34,
+    engagement_services: int = 2,
+) -> pd.DataFrame:
+    """HEDIS IET-style initiation (2nd attended day in 14 days), engagement (2 more in 34)."""
+    df = fetch(
+        con,
+        "initiation_engagement",
+        filters,
+        group_by,
+        initiation_days=initiation_days,
+        engagement_days=engagement_days,
+        engagement_services=engagement_services,
+    )
+    df = add_wilson(as_counts(df), "n_initiated", "n_eligible_initiation", "initiation_rate")
+    return add_wilson(df, "n_engaged", "n_eligible_engagement", "engagement_rate")
+
+
+def attendance_by_week(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    max_weeks: int = 16,
+) -> pd.DataFrame:
+    """Attendance rate by week in treatment and group (e.g. admission quarter x week number)."""
+    df = as_counts(fetch(con, "attendance_by_week", filters, group_by, max_weeks=max_weeks))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df["attendance_rate"] = np.where(
+            df["n_scheduled"] > 0, df["n_attended"] / df["n_scheduled"], np.nan
+        )
+    df["week_number"] = df["week_number"].astype("int64")
+    return df

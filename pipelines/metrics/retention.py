@@ -1,0 +1,190 @@
+"""Retention: Kaplan–Meier time to premature exit, survival at set days, median, log-rank.
+
+All four read the same per-episode rows (`sql/metrics/retention_curve.sql`) and call
+`pipelines.stats`; nothing statistical happens in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from pipelines.metrics._common import fetch
+from pipelines.metrics.filters import ALL, Filters
+from pipelines.stats import (
+    hazard_ratio_logrank,
+    kaplan_meier,
+    km_median,
+    km_median_ci,
+    logrank,
+    survival_at,
+)
+
+MEDIAN_CONVENTION = (
+    "first day the curve is at or below 0.5; the midpoint of the stretch where it sits exactly "
+    "at 0.5 (R survival); empty when the curve never reaches 0.5"
+)
+CURVE_COLUMNS = {
+    "time": "day",
+    "survival": "retained_rate",
+    "lower": "retained_rate_lower",
+    "upper": "retained_rate_upper",
+    "at_risk": "n_at_risk",
+    "events": "n_events",
+    "censored": "n_censored",
+}
+
+
+def _rows(con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None):
+    return fetch(con, "retention_curve", filters, group_by)
+
+
+def _groups(rows: pd.DataFrame):
+    for group, episodes in rows.groupby("group_value", sort=True):
+        yield group, episodes["retention_days"].to_numpy(float), episodes["retention_event"]
+
+
+def retention_curve(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
+) -> pd.DataFrame:
+    """Kaplan–Meier curve of time to premature exit with log-log 95% bands, per group."""
+    parts = [
+        kaplan_meier(days, events).rename(columns=CURVE_COLUMNS).assign(group_value=group)
+        for group, days, events in _groups(_rows(con, filters, group_by))
+    ]
+    columns = ["group_value", *CURVE_COLUMNS.values()]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    df = pd.concat(parts, ignore_index=True)[columns]
+    return df.astype({"day": "int64"})  # retention is counted in whole days
+
+
+def retention_at(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    days: Sequence[int] = (30, 60, 90),
+) -> pd.DataFrame:
+    """Share retained (Kaplan–Meier) at set days, log-log 95% band and the number at risk."""
+    out = []
+    for group, durations, events in _groups(_rows(con, filters, group_by)):
+        at = survival_at(kaplan_meier(durations, events), list(days))
+        event_days = np.sort(durations[events.to_numpy(bool)])
+        at = at.rename(columns=CURVE_COLUMNS).assign(
+            group_value=group,
+            n_episodes=len(durations),
+            n_events_cumulative=np.searchsorted(event_days, at["time"].to_numpy(), "right"),
+        )
+        out.append(at)
+    columns = [
+        "group_value",
+        "day",
+        "retained_rate",
+        "retained_rate_lower",
+        "retained_rate_upper",
+        "n_at_risk",
+        "n_events_cumulative",
+        "n_episodes",
+    ]
+    if not out:
+        return pd.DataFrame(columns=columns)
+    df = pd.concat(out, ignore_index=True)[columns]
+    return df.astype({"day": "int64", "n_events_cumulative": "int64", "n_episodes": "int64"})
+
+
+def retention_median(
+    con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
+) -> pd.DataFrame:
+    """Kaplan–Meier median days to premature exit (R's convention) with its 95% interval."""
+    out = []
+    for group, durations, events in _groups(_rows(con, filters, group_by)):
+        lower, upper = km_median_ci(durations, events)
+        n_events = int(events.sum())
+        out.append(
+            {
+                "group_value": group,
+                "n_episodes": len(durations),
+                "n_events": n_events,
+                "n_censored": len(durations) - n_events,
+                "median_days": km_median(durations, events),
+                "median_days_lower": lower,
+                "median_days_upper": upper,
+                "median_convention": MEDIAN_CONVENTION,
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "group_value",
+            "n_episodes",
+            "n_events",
+            "n_censored",
+            "median_days",
+            "median_days_lower",
+            "median_days_upper",
+            "median_convention",
+        ],
+    )
+
+
+def retention_logrank(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    reference: str | None = None,
+) -> pd.DataFrame:
+    """Log-rank test across groups, with each group's Peto hazard ratio against a reference."""
+    rows = _rows(con, filters, group_by)
+    columns = [
+        "group_value",
+        "n_episodes",
+        "n_events",
+        "n_expected",
+        "hazard_ratio",
+        "hazard_ratio_lower",
+        "hazard_ratio_upper",
+        "reference_group",
+        "statistic",
+        "df",
+        "p_value",
+        "test",
+    ]
+    groups = sorted(rows["group_value"].unique())
+    if len(groups) < 2:
+        out = rows.groupby("group_value").agg(
+            n_episodes=("episode_id", "size"), n_events=("retention_event", "sum")
+        )
+        return out.reset_index().reindex(columns=columns).assign(test="log-rank: needs 2 groups")
+    durations = rows["retention_days"].to_numpy(float)
+    events = rows["retention_event"].to_numpy(bool)
+    result = logrank(durations, events, rows["group_value"])
+    reference = groups[0] if reference is None else reference
+    if reference not in groups:
+        raise ValueError(f"reference {reference!r} is not one of the groups {groups}")
+    table = result.table().rename(
+        columns={"group": "group_value", "n": "n_episodes", "observed": "n_events"}
+    )
+    table = table.rename(columns={"expected": "n_expected"})
+    ratios = []
+    for group in table["group_value"]:
+        if group == reference:
+            ratios.append((1.0, np.nan, np.nan))
+            continue
+        pair = rows["group_value"].isin([group, reference]).to_numpy()
+        hr = hazard_ratio_logrank(
+            durations[pair], events[pair], rows["group_value"][pair], reference=reference
+        )
+        ratios.append((hr.hazard_ratio, hr.lower, hr.upper))
+    table[["hazard_ratio", "hazard_ratio_lower", "hazard_ratio_upper"]] = ratios
+    return table.assign(
+        reference_group=reference,
+        statistic=result.statistic,
+        df=result.df,
+        p_value=result.p_value,
+        test=f"{result.method} (chi-square, {result.df} df); hazard ratio: Peto (O-E)/V",
+    )[columns]
