@@ -122,7 +122,7 @@ def test_duplicate_key_names_second_row(folder, tmp_path):
         f.write("C1,2026-01-05,no_show,group,180\n")
     with pytest.raises(ContractError) as err:
         build(folder, settings(tmp_path))
-    assert err.value.line == 22 and "same key" in str(err.value)
+    assert err.value.line == 25 and "same key" in str(err.value)
 
 
 def test_missing_admissions_file(folder, tmp_path):
