@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import importlib
 
-COMMANDS = ("demo", "build", "generate")
+COMMANDS = ("demo", "build", "generate", "patterns", "import_data")
 
 
 def parser() -> argparse.ArgumentParser:

@@ -123,7 +123,9 @@ def test_episode_spans_the_published_weekly_pattern(tables, ctn0094_dir):
     length = pd.to_datetime(admissions["discharge_date"]) - pd.to_datetime(
         admissions["admission_date"]
     )
-    assert (length.dt.days + 1 == 7 * weeks.loc[admissions.index]).all()
+    # The product's word has (discharge - admission) // 7 + 1 weeks; the episode ends on the
+    # protocol's last day, inside the published word's last week.
+    assert (length.dt.days // 7 + 1 == weeks.loc[admissions.index]).all()
 
 
 def test_every_published_positive_week_has_an_opioid_positive_test(tables, ctn0094_dir):
@@ -188,12 +190,12 @@ def test_ctn0030_person_by_hand(tables):
 
 
 def test_ctn0051_person_by_hand(tables):
-    """who 4: CTN-0051 extended-release naltrexone, randomized on day 1; 25 specimens, of which
-    the day-1 one precedes admission and those of days 172, 198 and 248 follow the protocol
-    period (day 169); THC positive from day 102 on, no opioid positive inside the episode."""
+    """who 4: CTN-0051 extended-release naltrexone, randomized on day 1; attended visits on 21
+    days inside the episode (days 2..168), 7 to 155; THC positive from day 102 on (positives on
+    days 172, 198 and 248 follow the protocol's last day, 168); no opioid positive."""
     admission = tables["admissions"].set_index("client_id").loc["ctn0004"]
     assert admission["admission_date"] == "2020-01-03"
-    assert admission["discharge_date"] == day(1 + 7 * 24) == "2020-06-18"
+    assert admission["discharge_date"] == day(168) == "2020-06-17"  # the protocol's last day
     assert admission["medication"] == "naltrexone"
     assert admission["track"] == "CTN-0051 extended-release naltrexone (inpatient start)"
     assert admission["discharge_reason"] == "completed"
@@ -271,10 +273,12 @@ def test_followups_by_hand(tables):
 
 def test_source_repairs_are_counted(converted):
     notes = set(converted[2])
-    assert "ctn0094: uds_temp_duplicate_specimens = 29" in notes
-    assert "ctn0094: uds_positive_days_without_specimen = 4" in notes
+    # Counted from the raw parquet independently: 4,823 distinct specimen days have no attended
+    # visit (no panel negatives are written for them); 3,416 attended-visit days of randomized
+    # people precede their admission.
+    assert "ctn0094: specimen_days_without_attended_visit = 4823" in notes
     assert "ctn0094: people_not_randomized = 1068" in notes
-    assert "ctn0094: uds_test_days_dropped_before_admission = 4672" in notes
+    assert "ctn0094: uds_test_days_dropped_before_admission = 3416" in notes
 
 
 def test_conversion_is_deterministic(converted, ctn0094_dir, tmp_path):

@@ -129,12 +129,13 @@ def episodes_frame(src: dict[str, pd.DataFrame]) -> pd.DataFrame:
     end_day = episodes["project"].map(FIXED_END_DAY).fillna(ctn30_end).astype(int)
 
     # Week k of the published word covers days rand+7(k-1)+1 .. rand+7k and runs to the week
-    # holding the protocol's last day; the episode starts the day after randomization and ends
-    # on the last day of that week, so the product's weeks line up with the published ones.
+    # holding the protocol's last day; the episode starts the day after randomization, so the
+    # product's weeks line up with the published ones, and ends on the protocol's last day,
+    # since the published patterns read no test after it.
     episodes["rand_day"] = rand_day
     episodes["n_weeks"] = (end_day - rand_day - 1) // 7 + 1
     episodes["admission_day"] = rand_day + 1
-    episodes["discharge_day"] = rand_day + 7 * episodes["n_weeks"]
+    episodes["discharge_day"] = end_day
     episodes["client_id"] = client_id(episodes["who"])
     episodes["medication"] = episodes["arm"].map({k: a.medication for k, a in ARMS.items()})
     return episodes.sort_values("who").reset_index(drop=True)

@@ -110,28 +110,24 @@ def screening_panels(meta: pd.DataFrame) -> dict[int, list[str]]:
 
 
 def _test_days(src: dict[str, pd.DataFrame], notes: dict[str, int]) -> pd.DataFrame:
-    """Distinct (who, day) tested: a collected specimen, a positive, or an attended visit.
+    """Days with a full panel result: the attended visits (derived_visitImputed `Present`).
 
     The harmonized data records positives only and documents that "a negative test is an
     attended visit with no positive row" (shared/data/README.md, `uds`); the published weekly
-    patterns follow that rule, so an attended visit day counts as a test day here too.
+    patterns follow that rule exactly, so panel negatives are written for attended visits only.
+    Positives are written as recorded on whatever day they fall (substance_use_frame).
     """
     temp = src["uds_temp"]
     notes["uds_temp_rows_without_day"] = int(temp["when"].isna().sum())
-    specimens = temp.dropna(subset=["when"])[["who", "when"]]
-    notes["uds_temp_duplicate_specimens"] = int(specimens.duplicated().sum())
-    specimens = specimens.drop_duplicates()
-    positive_days = src["uds"][["who", "when"]].drop_duplicates()
-    extra = positive_days.merge(specimens, how="left", indicator=True)
-    notes["uds_positive_days_without_specimen"] = int((extra["_merge"] == "left_only").sum())
+    specimens = temp.dropna(subset=["when"])[["who", "when"]].drop_duplicates()
     imputed = src["derived_visitImputed"]
     attended = imputed.loc[imputed["visitImputed"] == "Present", ["who", "when"]].dropna()
     attended = attended.drop_duplicates()
-    seen = pd.concat([specimens, positive_days]).drop_duplicates()
-    only_visit = attended.merge(seen, how="left", indicator=True)
-    notes["attended_visit_days_without_specimen"] = int((only_visit["_merge"] == "left_only").sum())
-    days = pd.concat([seen, attended]).drop_duplicates()
-    return days.rename(columns={"when": "day"}).astype({"day": int})
+    specimen_only = specimens.merge(attended, how="left", indicator=True)
+    notes["specimen_days_without_attended_visit"] = int(
+        (specimen_only["_merge"] == "left_only").sum()
+    )
+    return attended.rename(columns={"when": "day"}).astype({"day": int})
 
 
 def substance_use_frame(
@@ -164,8 +160,10 @@ def substance_use_frame(
     screened = pd.concat([screened, ctn30_bup.assign(what="Buprenorphine")])
 
     keys = ["who", "day", "what"]
-    positives = uds[keys].merge(days[["who", "day"]], on=["who", "day"])
-    notes["uds_positive_rows_dropped"] = len(uds) - len(positives)
+    # Positives count on any day inside the episode, with or without an attended visit.
+    positives = _inside_episode(
+        uds[uds["who"].isin(episodes["who"])], episodes, notes, "uds_positive_rows"
+    )[keys].drop_duplicates()
     # Outer join: positives outside the panel (or off the CTN-0030 buprenorphine schedule) stay.
     rows = (
         screened[keys]
