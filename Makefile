@@ -28,6 +28,9 @@ install: .venv/.installed
 test-slow: install  ## the large-sample recovery tests (minutes)
 	$(UV) run pytest -m slow
 
+bench: install  ## benchmarks at 10k, 100k and 1M episodes (long; results in docs/performance.md)
+	$(UV) run python -m benchmarks
+
 lint: install
 	$(UV) run ruff check .
 

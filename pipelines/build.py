@@ -1,12 +1,12 @@
-"""Build runner: seeds and input files into a new database, SQL models layer by layer, then publish.
+"""Build runner: seeds, staging views and mart tables, layer by layer, over what `raw` holds.
 
-The database is built into a new file beside the published one and moved over it with
-`os.replace`, so a reader sees either the old database or the new one, never a half-built one.
+`build()` makes a fresh database from a folder; `outcomes ingest` loads into a copy of the
+published one. Both rebuild the models here and publish with `os.replace` (pipelines/db.py), so a
+reader sees either the old database or the new one, never a half-built one.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.contract import CONTRACT_VERSION
-from pipelines.load import LoadedFile, load_folder
+from pipelines.load import LoadedFile
 from pipelines.settings import Settings
 
 PACKAGE = Path(__file__).resolve().parent
@@ -117,40 +117,50 @@ def run_models(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return timings
 
 
-def build(source_dir: Path, settings: Settings) -> BuildResult:
-    """Load `source_dir`, build every model and publish to `settings.db_path` atomically."""
-    started = time.perf_counter()
-    target = Path(settings.db_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
-    try:
-        con = duckdb.connect(str(building))
-        con.execute("set enable_progress_bar = false")
-        load_seeds(con)
-        loaded = load_folder(con, Path(source_dir))
-        con.execute("create schema if not exists staging")
-        for name in model_order("staging"):
-            con.execute(
-                f"create or replace view staging.{name} as\n"
-                + model_files("staging")[name].read_text()
-            )
-        as_of = settings.as_of or detect_as_of(con)
-        write_parameters(con, settings, as_of)
-        timings = run_models(con)
+def rebuild_models(
+    con: duckdb.DuckDBPyConnection, settings: Settings, source: str
+) -> tuple[date, dict[str, float]]:
+    """Seeds, staging, the data cut-off, marts and build info, from whatever `raw` holds now."""
+    load_seeds(con)
+    con.execute("create schema if not exists staging")
+    for name in model_order("staging"):
         con.execute(
-            "create or replace table meta.build_info as select $built_at::timestamp as built_at,"
-            " $source::varchar as source, $contract::varchar as contract_version",
-            {
-                "built_at": datetime.now(UTC).replace(tzinfo=None),
-                "source": str(source_dir),
-                "contract": CONTRACT_VERSION,
-            },
+            f"create or replace view staging.{name} as\n" + model_files("staging")[name].read_text()
         )
-        con.execute("checkpoint")
-        con.close()
-        os.replace(building, target)
-    finally:
-        building.unlink(missing_ok=True)
-        Path(str(building) + ".wal").unlink(missing_ok=True)
-    return BuildResult(target, as_of, loaded, timings, time.perf_counter() - started)
+    # An empty database (nothing loaded yet) has no latest date: fall back to today.
+    as_of = settings.as_of or detect_as_of(con) or date.today()
+    write_parameters(con, settings, as_of)
+    timings = run_models(con)
+    con.execute(
+        "create or replace table meta.build_info as select $built_at::timestamp as built_at,"
+        " $source::varchar as source, $contract::varchar as contract_version",
+        {
+            "built_at": datetime.now(UTC).replace(tzinfo=None),
+            "source": source,
+            "contract": CONTRACT_VERSION,
+        },
+    )
+    return as_of, timings
+
+
+def build(source_dir: Path, settings: Settings) -> BuildResult:
+    """A fresh database from `source_dir`, strictly: the first contract violation stops it.
+
+    It goes through the same ingestion machinery as `outcomes ingest` (and records a run in
+    `ingest.runs`), then publishes to `settings.db_path` atomically.
+    """
+    from pipelines.ingest.runner import run
+
+    started = time.perf_counter()
+    result = run(
+        [Path(source_dir)],
+        settings=settings,
+        strict=True,
+        fresh=True,
+        kind="build",
+        source_label=str(source_dir),
+    )
+    loaded = [LoadedFile(f.table_name, Path(f.path), f.n_loaded) for f in result.files]
+    return BuildResult(
+        Path(settings.db_path), result.as_of, loaded, result.models, time.perf_counter() - started
+    )

@@ -6,7 +6,17 @@ from __future__ import annotations
 import argparse
 import importlib
 
-COMMANDS = ("demo", "build", "generate", "patterns", "import_data")
+COMMANDS = (
+    "demo",
+    "build",
+    "generate",
+    "ingest",
+    "quarantine",
+    "patterns",
+    "import_data",
+    "report",
+    "extract",
+)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,13 +1,25 @@
-"""Reading the published database: read-only connections that follow atomic replacement."""
+"""The published database: read-only connections that follow atomic replacement, and the
+writer's side of it (one writer at a time, work files beside the published one, `os.replace`).
+
+Readers never take a lock: a writer works on its own file and moves it over the published path
+in one step, so a reader sees the old database or the new one, never a mixture.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
+import shutil
 import threading
+import time
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
+WORK_MARK = ".building-"
 
 
 class PublishedDatabase:
@@ -68,3 +80,73 @@ def build_info(con: duckdb.DuckDBPyConnection) -> dict[str, date | datetime | st
     finally:
         cur.close()
     return {"as_of": as_of, "built_at": built_at, "source": source, "contract": contract}
+
+
+class WriterBusy(RuntimeError):
+    """Another build or ingest holds the database's writer lock."""
+
+
+@contextlib.contextmanager
+def writer_lock(target: Path, timeout: float = 600.0) -> Iterator[None]:
+    """One writer at a time: two loads copying the same file would lose one of them."""
+    lock_path = target.with_name(f".{target.name}.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise WriterBusy(f"another load into {target} is still running") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def work_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}{WORK_MARK}{os.getpid()}")
+
+
+def remove_work_files(work: Path) -> None:
+    """A work file and what DuckDB keeps beside it (write-ahead log, spill folder)."""
+    for extra in (work, Path(f"{work}.wal")):
+        extra.unlink(missing_ok=True)
+    shutil.rmtree(Path(f"{work}.tmp"), ignore_errors=True)
+
+
+def remove_stale_work_files(target: Path) -> None:
+    """Work files left by a writer that was killed (its process is gone); call under the lock."""
+    for path in target.parent.glob(f".{target.name}{WORK_MARK}*"):
+        pid = path.name.rsplit("-", 1)[-1].split(".")[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            remove_work_files(path.with_name(path.name.split(".wal")[0].split(".tmp")[0]))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_work(target: Path, *, fresh: bool) -> Path:
+    """A work file: a copy of the published database, or nothing (a fresh build)."""
+    work = work_path(target)
+    remove_work_files(work)
+    if not fresh and target.exists():
+        shutil.copyfile(target, work)
+    return work
+
+
+def publish(work: Path, target: Path) -> None:
+    """Move a closed, checkpointed work file over the published path in one step."""
+    with open(work, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(work, target)

@@ -118,11 +118,14 @@ def test_missing_required_column(folder, tmp_path):
 
 
 def test_duplicate_key_names_second_row(folder, tmp_path):
-    with (folder / "attendance.csv").open("a") as f:
-        f.write("C1,2026-01-05,no_show,group,180\n")
+    path = folder / "attendance.csv"
+    appended = len(path.read_text().splitlines()) + 1
+    with path.open("a") as f:
+        f.write("C1,2026-01-05,no_show,group,180\n")  # line 2 has C1 2026-01-05 group attended
     with pytest.raises(ContractError) as err:
         build(folder, settings(tmp_path))
-    assert err.value.line == 25 and "same key" in str(err.value)
+    assert (err.value.line, err.value.column) == (appended, "status")
+    assert "same key (client_id, session_date, session_type) as line 2" in str(err.value)
 
 
 def test_missing_admissions_file(folder, tmp_path):
@@ -131,11 +134,16 @@ def test_missing_admissions_file(folder, tmp_path):
         build(folder, settings(tmp_path))
 
 
-def test_ragged_csv_is_refused_with_file_name(folder, tmp_path):
-    with (folder / "substance_use.csv").open("a") as f:
+def test_ragged_line_names_file_line_column(folder, tmp_path):
+    path = folder / "substance_use.csv"
+    appended = len(path.read_text().splitlines()) + 1
+    with path.open("a") as f:
         f.write("C1,2026-01-20,uds\n")
-    with pytest.raises(ContractError, match="substance_use.csv: cannot be read"):
+    with pytest.raises(ContractError) as err:
         build(folder, settings(tmp_path))
+    # Three values for five columns: the first one missing is substance.
+    assert (err.value.line, err.value.column) == (appended, "substance")
+    assert "fewer values than the header (3 of 5)" in str(err.value)
 
 
 def test_failed_build_leaves_published_database_untouched(folder, tmp_path):

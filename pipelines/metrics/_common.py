@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 from scipy import stats as sps
 
 from pipelines.metrics.filters import Filters
-from pipelines.metrics.runner import run_metric
+from pipelines.metrics.runner import metric_sql, run_metric, run_sql
 from pipelines.stats import wilson_interval
 
 WILSON = "Wilson score 95%"
@@ -32,6 +32,34 @@ def fetch(
 ) -> pd.DataFrame:
     """Run `sql/metrics/<name>.sql` with the shared filters, the group-by and extra parameters."""
     return run_metric(con, name, filters.params(group_by) | extra)
+
+
+def fetch_counted(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    filters: Filters,
+    group_by: str | None,
+    columns: list[str],
+    *,
+    per_episode: str | None = None,
+    **extra: object,
+) -> pd.DataFrame:
+    """The rows of `sql/metrics/<name>.sql`, only `columns`, counted in DuckDB and repeated back.
+
+    Episodes with the same values make the same rows; moving (values, count) instead of one row
+    per episode is what keeps these metrics fast at a million episodes (docs/performance.md).
+    The result holds the same rows as the plain query (as a multiset), ordered by `columns`.
+    `per_episode`, when given, is a select list over the rows grouped by group_value and
+    episode_id (e.g. counts per episode), and `columns` are then taken from it.
+    """
+    rows = f"({metric_sql(name)}) as metric_rows"
+    if per_episode is not None:
+        rows = f"(select {per_episode} from {rows} group by group_value, episode_id) as episodes"
+    listed = ", ".join(columns)
+    sql = f"select {listed}, count(*) as n_rows_ from {rows} group by all order by all"
+    counted = run_sql(con, sql, filters.params(group_by) | extra)
+    repeats = counted.pop("n_rows_").to_numpy("int64")
+    return counted.loc[counted.index.repeat(repeats)].reset_index(drop=True)
 
 
 def add_wilson(

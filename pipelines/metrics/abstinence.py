@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines.metrics._common import add_wilson, as_counts, fetch, mean_interval
+from pipelines.metrics._common import add_wilson, as_counts, fetch_counted, mean_interval
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.stats import paired_change
 
@@ -18,10 +18,13 @@ def abstinence_by_timepoint(
     in_window_only: bool = True,
 ) -> pd.DataFrame:
     """Percent days abstinent (mean, median) and share fully abstinent (GPRA) per timepoint."""
-    rows = fetch(con, "abstinence_by_timepoint", filters, group_by, in_window_only=in_window_only)
     keys = ["group_value", "timepoint_order", "timepoint"]
+    columns = [*keys, "days_abstinent_rate", "is_fully_abstinent"]
+    rows = fetch_counted(
+        con, "abstinence_by_timepoint", filters, group_by, columns, in_window_only=in_window_only
+    )
     df = rows.groupby(keys, sort=True).agg(
-        n_episodes=("episode_id", "size"),
+        n_episodes=("timepoint", "size"),
         days_abstinent_rate_mean=("days_abstinent_rate", "mean"),
         days_abstinent_rate_median=("days_abstinent_rate", "median"),
         n_fully_abstinent=("is_fully_abstinent", "sum"),
@@ -65,9 +68,12 @@ def abstinence_change(
     in_window_only: bool = True,
 ) -> pd.DataFrame:
     """Paired change in percent days abstinent from intake, Wilcoxon signed-rank (two-sided)."""
-    rows = fetch(con, "abstinence_change", filters, group_by, in_window_only=in_window_only)
-    out = []
     keys = ["group_value", "timepoint_order", "timepoint"]
+    columns = [*keys, "intake_rate", "rate", "is_fully_abstinent_intake", "is_fully_abstinent"]
+    rows = fetch_counted(
+        con, "abstinence_change", filters, group_by, columns, in_window_only=in_window_only
+    )
+    out = []
     for (group, order, timepoint), pairs in rows.groupby(keys, sort=True):
         before = pairs["intake_rate"].to_numpy(float)
         after = pairs["rate"].to_numpy(float)

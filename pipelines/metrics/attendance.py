@@ -7,7 +7,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import CLUSTER, add_wilson, as_counts, fetch, ratio_interval
+from pipelines.metrics._common import (
+    CLUSTER,
+    add_wilson,
+    as_counts,
+    fetch,
+    fetch_counted,
+    ratio_interval,
+)
 from pipelines.metrics.filters import ALL, Filters
 
 ATTENDANCE_COLUMNS = [
@@ -37,7 +44,8 @@ def attendance_rate(
     con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
 ) -> pd.DataFrame:
     """Attended / scheduled and no-show / scheduled sessions (cancelled excluded), pooled."""
-    rows = fetch(con, "attendance_rate", filters, group_by)
+    columns = ["group_value", "n_scheduled", "n_attended", "n_excused", "n_no_show", "n_cancelled"]
+    rows = fetch_counted(con, "attendance_rate", filters, group_by, columns)
     out = []
     for group, eps in rows.groupby("group_value", sort=True):
         counts = eps[["n_scheduled", "n_attended", "n_excused", "n_no_show", "n_cancelled"]]
@@ -59,13 +67,22 @@ def hours_per_week(
     minimum_hours: float | None = None,
 ) -> pd.DataFrame:
     """Share of complete episode-weeks with attended hours at the ASAM minimum (9 h; 6 under 18)."""
-    rows = fetch(con, "hours_per_week", filters, group_by, minimum_hours=minimum_hours)
+    args = (con, "hours_per_week", filters, group_by)
+    rows = fetch_counted(
+        *args, ["group_value", "attended_hours", "meets_minimum"], minimum_hours=minimum_hours
+    )
+    episodes = fetch_counted(
+        *args,
+        ["group_value", "n_weeks", "n_meeting"],
+        per_episode="group_value, count(*) as n_weeks, "
+        "count(*) filter (where meets_minimum) as n_meeting",
+        minimum_hours=minimum_hours,
+    )
+    per_group = dict(list(episodes.groupby("group_value", sort=True)))
     rule = "ASAM 2.1: 9 h adults, 6 h under 18" if minimum_hours is None else f"{minimum_hours} h"
     out = []
     for group, weeks in rows.groupby("group_value", sort=True):
-        per_episode = weeks.groupby("episode_id").agg(
-            n_weeks=("week_number", "size"), n_meeting=("meets_minimum", "sum")
-        )
+        per_episode = per_group[group]
         hours = weeks["attended_hours"].to_numpy(float)
         out.append(
             {

@@ -12,11 +12,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import fetch, kruskal_wallis
+from pipelines.metrics._common import fetch_counted, kruskal_wallis
 from pipelines.metrics.attendance import initiation_engagement
 from pipelines.metrics.census import completion_rate, readmission_rate
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.metrics.followup import followup_outcomes, followup_status
+from pipelines.metrics.length_of_stay import length_of_stay_rows
+from pipelines.metrics.retention import retention_rows
 from pipelines.stats import (
     benjamini_hochberg,
     compare_amounts,
@@ -158,10 +160,14 @@ def compare_groups(
     completion = completion_rate(con, filters=filters, group_by=group_by)
     readmission = readmission_rate(con, filters=filters, group_by=group_by)
     iet = initiation_engagement(con, filters=filters, group_by=group_by)
-    attendance = fetch(con, "attendance_rate", filters, group_by)
+    columns = ["group_value", "n_attended", "n_scheduled"]
+    attendance = fetch_counted(con, "attendance_rate", filters, group_by, columns)
     attendance = attendance[attendance["n_scheduled"] > 0]
     attendance = attendance.assign(rate=attendance["n_attended"] / attendance["n_scheduled"])
-    points = fetch(con, "abstinence_by_timepoint", filters, group_by, in_window_only=True)
+    columns = ["group_value", "timepoint", "days_abstinent_rate"]
+    points = fetch_counted(
+        con, "abstinence_by_timepoint", filters, group_by, columns, in_window_only=True
+    )
     rows = [
         _rate_row(
             "completion_rate", "completed / discharged", completion, "n_completed", "n_discharged"
@@ -173,11 +179,11 @@ def compare_groups(
             "n_completed_or_transferred",
             "n_discharged",
         ),
-        _retention_row(fetch(con, "retention_curve", filters, group_by), retention_day),
+        _retention_row(retention_rows(con, filters, group_by), retention_day),
         _amount_row(
             "length_of_stay",
             "length of stay, days",
-            fetch(con, "length_of_stay", filters, group_by),
+            length_of_stay_rows(con, filters, group_by),
             "los_days",
         ),
         _amount_row("attendance_rate", "attendance rate per episode", attendance, "rate"),

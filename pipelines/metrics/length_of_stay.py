@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import as_counts, fetch
+from pipelines.metrics._common import as_counts, fetch, fetch_counted
 from pipelines.metrics.filters import ALL, Filters
 
 LOS_COLUMNS = [
@@ -33,11 +33,20 @@ def _summary(los: pd.Series) -> dict[str, float]:
     }
 
 
+def length_of_stay_rows(
+    con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None
+) -> pd.DataFrame:
+    """One row per discharged episode (without its id): what the statistics are computed on."""
+    columns = ["group_value", "discharge_reason_order", "discharge_reason"]
+    columns += ["discharge_reason_label", "los_days"]
+    return fetch_counted(con, "length_of_stay", filters, group_by, columns)
+
+
 def length_of_stay(
     con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
 ) -> pd.DataFrame:
     """Median, quartiles (type 7) and mean length of stay of discharges, all and per reason."""
-    rows = fetch(con, "length_of_stay", filters, group_by)
+    rows = length_of_stay_rows(con, filters, group_by)
     out = []
     for group, episodes in rows.groupby("group_value", sort=True):
         out.append(

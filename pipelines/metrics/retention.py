@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import fetch
+from pipelines.metrics._common import fetch_counted
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.stats import (
     hazard_ratio_logrank,
@@ -38,8 +38,10 @@ CURVE_COLUMNS = {
 }
 
 
-def _rows(con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None):
-    return fetch(con, "retention_curve", filters, group_by)
+def retention_rows(con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None):
+    """One row per episode (without its id): retention days and event."""
+    columns = ["group_value", "retention_days", "retention_event"]
+    return fetch_counted(con, "retention_curve", filters, group_by, columns)
 
 
 def _groups(rows: pd.DataFrame):
@@ -53,7 +55,7 @@ def retention_curve(
     """Kaplan–Meier curve of time to premature exit with log-log 95% bands, per group."""
     parts = [
         kaplan_meier(days, events).rename(columns=CURVE_COLUMNS).assign(group_value=group)
-        for group, days, events in _groups(_rows(con, filters, group_by))
+        for group, days, events in _groups(retention_rows(con, filters, group_by))
     ]
     columns = ["group_value", *CURVE_COLUMNS.values()]
     if not parts:
@@ -71,7 +73,7 @@ def retention_at(
 ) -> pd.DataFrame:
     """Share retained (Kaplan–Meier) at set days, log-log 95% band and the number at risk."""
     out = []
-    for group, durations, events in _groups(_rows(con, filters, group_by)):
+    for group, durations, events in _groups(retention_rows(con, filters, group_by)):
         at = survival_at(kaplan_meier(durations, events), list(days))
         event_days = np.sort(durations[events.to_numpy(bool)])
         at = at.rename(columns=CURVE_COLUMNS).assign(
@@ -101,7 +103,7 @@ def retention_median(
 ) -> pd.DataFrame:
     """Kaplan–Meier median days to premature exit (R's convention) with its 95% interval."""
     out = []
-    for group, durations, events in _groups(_rows(con, filters, group_by)):
+    for group, durations, events in _groups(retention_rows(con, filters, group_by)):
         lower, upper = km_median_ci(durations, events)
         n_events = int(events.sum())
         out.append(
@@ -139,7 +141,7 @@ def retention_logrank(
     reference: str | None = None,
 ) -> pd.DataFrame:
     """Log-rank test across groups, with each group's Peto hazard ratio against a reference."""
-    rows = _rows(con, filters, group_by)
+    rows = retention_rows(con, filters, group_by)
     columns = [
         "group_value",
         "n_episodes",
@@ -157,7 +159,7 @@ def retention_logrank(
     groups = sorted(rows["group_value"].unique())
     if len(groups) < 2:
         out = rows.groupby("group_value").agg(
-            n_episodes=("episode_id", "size"), n_events=("retention_event", "sum")
+            n_episodes=("retention_days", "size"), n_events=("retention_event", "sum")
         )
         return out.reset_index().reindex(columns=columns).assign(test="log-rank: needs 2 groups")
     durations = rows["retention_days"].to_numpy(float)

@@ -20,8 +20,13 @@ def run_metric(
     con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]
 ) -> pd.DataFrame:
     """Run `sql/metrics/<name>.sql` on its own cursor (safe across threads, STACK.md)."""
+    return run_sql(con, metric_sql(name), params)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, object]) -> pd.DataFrame:
+    """Run `sql` with bound parameters on its own cursor."""
     cursor = con.cursor()
     try:
-        return cursor.execute(metric_sql(name), params).df()
+        return cursor.execute(sql, params).df()
     finally:
         cursor.close()

@@ -53,8 +53,12 @@ final as (
         f._file,
         f._line
     from followups as f
-    asof left join spans as s
-        on f.client_id = s.client_id and f.due_date >= s.admission_date
+    -- [admission, next admission) is "the latest admission on or before"; as a hash join
+    -- with a range it is several times faster than an ASOF join (docs/performance.md).
+    left join spans as s
+        on f.client_id = s.client_id
+        and f.due_date >= s.admission_date
+        and (f.due_date < s.next_admission_date or s.next_admission_date is null)
     left join timepoints as t on f.timepoint = t.timepoint
     cross join parameters as p
 )

@@ -36,8 +36,12 @@ final as (
         t._file,
         t._line
     from tests as t
-    asof left join spans as s
-        on t.client_id = s.client_id and t.test_date >= s.admission_date
+    -- [admission, next admission) is "the latest admission on or before"; as a hash join
+    -- with a range it is several times faster than an ASOF join (docs/performance.md).
+    left join spans as s
+        on t.client_id = s.client_id
+        and t.test_date >= s.admission_date
+        and (t.test_date < s.next_admission_date or s.next_admission_date is null)
     cross join parameters as p
 )
 
