@@ -12,9 +12,10 @@ APP = REPO / "dashboard" / "streamlit_app.py"
 PAGES_DIR = REPO / "dashboard" / "app_pages"
 
 
-def pages() -> list[str]:
-    """Every page file of the app (the navigation shows a director all of them)."""
-    return sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
+def pages(only: list[str] | None = None) -> list[str]:
+    """Every page file of the app (the navigation shows a director all of them), or `only`."""
+    found = sorted(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
+    return [p for p in found if not only or p in only]
 
 
 def clear_caches() -> None:
@@ -87,12 +88,14 @@ class Recorder:
         access.fetch = self._original
 
 
-def capture(db_path: Path, role: str = "director") -> tuple[dict[str, list[Call]], dict]:
+def capture(
+    db_path: Path, role: str = "director", only: list[str] | None = None
+) -> tuple[dict[str, list[Call]], dict]:
     """Each page's fetches, in the order it makes them, and the problems any page showed."""
     found: dict[str, list[Call]] = {}
     broken: dict[str, list[str]] = {}
     with Recorder() as recorder:
-        for page in pages():
+        for page in pages(only):
             clear_caches()  # a cached table would not reach fetch, and so not be recorded
             recorder.page, recorder.calls = page, []
             at = open_page(db_path, page, role).run()

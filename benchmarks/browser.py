@@ -30,10 +30,12 @@ FLAGS = [
 ]
 TIMEOUT_MS = 180_000
 VIEWPORT = {"width": 2400, "height": 1000}  # wide enough for every top-navigation link
-WATCH = """() => { window.__sawRun = false;
+WATCH = """() => { window.__sawRun = false; window.__t0 = performance.now();
   const app = document.querySelector('[data-testid=stApp]');
   new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__sawRun = true;
+    const state = app.getAttribute('data-test-script-state');
+    if (state === 'running') window.__sawRun = true;
+    if (state === 'notRunning' && window.__sawRun) window.__done = performance.now();
   }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
 DRAWN = """(path) => { const app = document.querySelector('[data-testid=stApp]');
   if (!window.__sawRun || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -41,7 +43,9 @@ DRAWN = """(path) => { const app = document.querySelector('[data-testid=stApp]')
   if (!(location.pathname.replace(/\\/$/, '') === path)) return false;
   for (const p of document.querySelectorAll('.js-plotly-plot'))
     if (!p.querySelector('.main-svg')) return false;
-  return true; }"""
+  return [window.__done - window.__t0, performance.now() - window.__done]; }"""
+# Milliseconds from navigation until the page's HTML and JavaScript bundle were loaded.
+LOADED = """() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"""
 FIRST_CHART = ".js-plotly-plot .main-svg"
 
 
@@ -61,6 +65,7 @@ def measure(args: dict) -> dict:
             page.wait_for_selector(FIRST_CHART, state="visible", timeout=TIMEOUT_MS)
             first_chart = time.perf_counter()
             cold = {
+                "page_loaded": round(page.evaluate(LOADED) / 1000, 3),
                 "cold_start_to_first_chart": round(first_chart - started, 3),
                 "server_healthy": round(healthy, 3),
                 "open_to_first_chart": round(first_chart - opened, 3),
@@ -80,7 +85,10 @@ def measure(args: dict) -> dict:
     later = [s for s in switches if s["round"] > 1]
     return cold | {
         "switch_first_visit": summarize([s["seconds"] for s in first]),
+        "switch_first_visit_script": summarize([s["script_seconds"] for s in first]),
         "switch_revisit": summarize([s["seconds"] for s in later]),
+        "switch_revisit_script": summarize([s["script_seconds"] for s in later]),
+        "switch_revisit_draw": summarize([s["draw_seconds"] for s in later]),
         "switches": switches,
     }
 
@@ -96,9 +104,14 @@ def _switch_rounds(page, rounds: int) -> list[dict]:
             page.evaluate(WATCH)
             started = time.perf_counter()
             page.click(f"[data-testid=stTopNavLink][href$='{path or '/'}']")
-            page.wait_for_function(DRAWN, arg=path, timeout=TIMEOUT_MS)
+            script_ms, draw_ms = page.wait_for_function(
+                DRAWN, arg=path, timeout=TIMEOUT_MS
+            ).json_value()
             seconds = time.perf_counter() - started
-            out.append({"round": number, "page": path.strip("/") or "overview", "seconds": seconds})
+            name = path.strip("/") or "overview"
+            out.append({"round": number, "page": name, "seconds": seconds})
+            # Until the script run ended (server), and from then until every chart was drawn.
+            out[-1] |= {"script_seconds": script_ms / 1000, "draw_seconds": draw_ms / 1000}
     return out
 
 

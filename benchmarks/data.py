@@ -35,8 +35,8 @@ def label_of(episodes: int) -> str:
     return str(episodes)
 
 
-def folder(label: str) -> Path:
-    return DATA / label
+def folder(label: str, root: Path = DATA) -> Path:
+    return Path(root) / label
 
 
 def key(episodes: int, fmt: str) -> dict:
@@ -49,9 +49,11 @@ def key(episodes: int, fmt: str) -> dict:
     }
 
 
-def dataset(episodes: int, fmt: str, *, progress: bool = False) -> tuple[Path, bool]:
+def dataset(
+    episodes: int, fmt: str, *, root: Path = DATA, progress: bool = False
+) -> tuple[Path, bool]:
     """The folder of a generated dataset (generated now unless cached) and whether it was."""
-    out = folder(label_of(episodes)) / fmt
+    out = folder(label_of(episodes), root) / fmt
     stamp = out / "benchmark-key.json"
     wanted = key(episodes, fmt)
     done = (out / "truth.json").exists() and stamp.exists()

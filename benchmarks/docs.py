@@ -140,14 +140,19 @@ def _pages(r: dict) -> dict:
             for k in (
                 "cold_start_to_first_chart",
                 "server_healthy",
+                "page_loaded",
                 "open_to_first_chart",
                 "new_session_to_first_chart",
             )
+            if k in browser
         } | {
             "switch_first_visit_median": _median(browser["switch_first_visit"]),
             "switch_first_visit_max": browser["switch_first_visit"].get("max"),
+            "switch_first_visit_script_median": _median(browser.get("switch_first_visit_script")),
             "switch_revisit_median": _median(browser["switch_revisit"]),
             "switch_revisit_p95": browser["switch_revisit"].get("p95"),
+            "switch_revisit_script_median": _median(browser.get("switch_revisit_script")),
+            "switch_revisit_draw_median": _median(browser.get("switch_revisit_draw")),
             "first_visit": {s["page"]: round(s["seconds"], 3) for s in first},
         }
     return out

@@ -26,7 +26,8 @@ def ingest_file(args: dict) -> dict:
     from pipelines.ingest import ingest
     from pipelines.settings import Settings
 
-    db = Path(args["db_dir"]) / "ingest.duckdb"
+    # Not "ingest.duckdb": a catalog named like the ingest schema makes its names ambiguous.
+    db = Path(args["db_dir"]) / "outcomes.duckdb"
     settings = Settings(db_path=db, as_of=date.fromisoformat(args["as_of"]))
     mark: dict[str, float] = {}
 

@@ -21,7 +21,7 @@ def measure(args: dict) -> dict:
     clear_caches()
     open_page(db_path, "overview", role).run()  # imports, not timed
     out = {}
-    for page in pages():
+    for page in pages(args.get("pages")):
         cold, warm, seen = [], [], []
         for _ in range(cold_repeat):
             clear_caches()

@@ -22,7 +22,7 @@ def measure(args: dict) -> dict:
 
     db_path = Path(args["db_path"])
     repeat, cold_repeat = int(args["repeat"]), int(args.get("cold_repeat", 5))
-    pages, broken = capture(db_path)
+    pages, broken = capture(db_path, only=args.get("pages"))
 
     def run(con, call: Call) -> float:
         started = time.perf_counter()

@@ -30,12 +30,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--heavy-repeat", type=int, default=3, help="repetitions of each build and file ingest"
     )
+    p.add_argument("--cold-repeat", type=int, default=5, help="cold repetitions of each query")
     p.add_argument("--browser-size", default="100k", help="the size the Chromium run uses")
     p.add_argument("--no-browser", action="store_true", help="pages: AppTest only")
+    p.add_argument("--pages", default="", help="only these dashboard pages (default: all)")
     p.add_argument("--no-docs", action="store_true", help="leave docs/performance.* alone")
+    p.add_argument("--data-dir", type=Path, default=data.DATA, help="generated data and databases")
+    p.add_argument("--results-dir", type=Path, default=RESULTS, help="where result files go")
     args = p.parse_args(argv)
     args.sizes = [data.parse_size(s) for s in args.sizes.split(",") if s.strip()]
     args.only = [s.strip() for s in args.only.split(",") if s.strip()]
+    args.pages = [s.strip() for s in args.pages.split(",") if s.strip()]
     unknown = set(args.only) - set(STEPS)
     if unknown:
         p.error(f"unknown steps {sorted(unknown)}; choose from {STEPS}")
@@ -50,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     run = {"system": system.describe(), "options": _options(args), "sizes": {}}
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"{stamp}.json"
+    args.results_dir.mkdir(parents=True, exist_ok=True)
+    out = args.results_dir / f"{stamp}.json"
     for episodes in args.sizes:
         label = data.label_of(episodes)
         size = run["sizes"].setdefault(label, {"episodes": episodes})
@@ -65,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
             out.write_text(json.dumps(run, indent=1, default=str) + "\n")  # partial results
     run["system"]["load_average_end"] = system.load_average()
     out.write_text(json.dumps(run, indent=1, default=str) + "\n")
-    say(f"results: {out.relative_to(REPO)}")
+    say(f"results: {out}")
     if not args.no_docs:
         docs.update(run)
         say("updated docs/performance.json and docs/performance.md")
@@ -73,19 +78,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _options(args: argparse.Namespace) -> dict:
-    return {k: v for k, v in vars(args).items()}
+    return {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}
 
 
-def _dataset(episodes: int, fmt: str) -> Path:
-    folder, cached = data.dataset(episodes, fmt, progress=True)
+def _dataset(episodes: int, fmt: str, args: argparse.Namespace) -> Path:
+    folder, cached = data.dataset(episodes, fmt, root=args.data_dir, progress=True)
     if not cached:
-        say(f"generated {folder.relative_to(REPO)}")
+        say(f"generated {folder}")
     return folder
 
 
 def ingest(episodes: int, args: argparse.Namespace) -> dict:
     """Each contract file through the ingest API and through bare read_csv, interleaved."""
-    source = _dataset(episodes, "csv")
+    source = _dataset(episodes, "csv", args)
     rows, files = data.rows(source), data.files(source)
     out = {"source": "csv", "tables": {}}
     for table in INGEST_TABLES:
@@ -120,8 +125,8 @@ def _ingest_summary(n_rows: int, runs: dict[str, list[dict]], path: Path) -> dic
     return entry
 
 
-def db_path(episodes: int) -> Path:
-    return data.folder(data.label_of(episodes)) / "outcomes.duckdb"
+def db_path(episodes: int, args: argparse.Namespace) -> Path:
+    return data.folder(data.label_of(episodes), args.data_dir) / "outcomes.duckdb"
 
 
 def _db_key(episodes: int) -> dict:
@@ -135,8 +140,8 @@ def _db_key(episodes: int) -> dict:
 def build(episodes: int, args: argparse.Namespace, repeats: int | None = None) -> dict:
     """Build from the parquet files `heavy_repeat` times; the last database is kept for the
     query, page and report steps."""
-    source = _dataset(episodes, "parquet")
-    target = db_path(episodes)
+    source = _dataset(episodes, "parquet", args)
+    target = db_path(episodes, args)
     results = []
     for _ in range(repeats or args.heavy_repeat):
         with tempfile.TemporaryDirectory(prefix="bench-build-", dir=target.parent) as tmp:
@@ -166,11 +171,11 @@ def build(episodes: int, args: argparse.Namespace, repeats: int | None = None) -
 
 def ensure_db(episodes: int, args: argparse.Namespace) -> Path:
     """The built database of this size: reused while its data and models are unchanged."""
-    target = db_path(episodes)
+    target = db_path(episodes, args)
     key_file = target.with_name("db-key.json")
     fresh = target.exists() and key_file.exists()
     if not fresh or json.loads(key_file.read_text()) != _db_key(episodes):
-        say(f"building {target.relative_to(REPO)} (not timed)")
+        say(f"building {target} (not timed)")
         result = build(episodes, args, repeats=1)
         if "error" in result:
             raise RuntimeError(f"cannot build the {data.label_of(episodes)} database: {result}")
@@ -178,13 +183,20 @@ def ensure_db(episodes: int, args: argparse.Namespace) -> Path:
 
 
 def queries(episodes: int, args: argparse.Namespace) -> dict:
-    job = {"db_path": str(ensure_db(episodes, args)), "repeat": args.repeat, "cold_repeat": 5}
+    db = ensure_db(episodes, args)
+    job = {"db_path": str(db), "repeat": args.repeat, "cold_repeat": args.cold_repeat}
+    job["pages"] = args.pages
     return run_step("queries", job)
 
 
 def pages(episodes: int, args: argparse.Namespace) -> dict:
     db = ensure_db(episodes, args)
-    out = {"apptest": run_step("pages", {"db_path": str(db), "repeat": min(args.repeat, 10)})}
+    job = {
+        "db_path": str(db),
+        "repeat": min(args.repeat, 10),
+        "cold_repeat": min(args.cold_repeat, 3),
+    }
+    out = {"apptest": run_step("pages", job | {"pages": args.pages})}
     if not args.no_browser and episodes == data.parse_size(args.browser_size):
         out["browser"] = run_step("browser", {"db_path": str(db), "rounds": 3})
     return out

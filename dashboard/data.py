@@ -162,3 +162,18 @@ def clear() -> None:
     """Forget every cached table (after an upload publishes a new database)."""
     _fetch.clear()
     _info.clear()
+
+
+def report_file(quarter: str, filters: Filters, fmt: str) -> Callable[[], bytes]:
+    """The funder quarterly report for a calendar quarter, built only when its download button
+    is clicked; the report applies small-cell suppression itself, for every role."""
+    db, current = database(), settings()
+
+    def build() -> bytes:
+        from pipelines.report import build_report
+
+        return build_report(
+            db.connection(), quarter=quarter, filters=filters, fmt=fmt, settings=current
+        )
+
+    return build

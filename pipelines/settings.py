@@ -23,6 +23,7 @@ class Settings:
     admin_discharge_gap_days: int = 30
     followup_window_days: int = 30
     program_name: str = "Sample IOP"
+    logo_path: Path | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -46,6 +47,8 @@ SETTINGS_HELP: dict[str, str] = {
     "followup_window_days": "A follow-up contact counts as in window within this many days of "
     "its due date.",
     "program_name": "Program name printed on pages and reports.",
+    "logo_path": "Image file (PNG, JPEG or SVG) printed at the top of every page of the quarterly "
+    "report; empty = none.",
 }
 
 

@@ -78,12 +78,12 @@ def open_page(db: Path, page: str, role: str = "director", **params: object) -> 
 
 def downloads(at: AppTest, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     """Every download button of the last run, clicked: file name -> bytes (buttons whose label
-    is in `skip` are left alone, e.g. PNGs, which need Chromium)."""
+    contains a text of `skip` are left alone, e.g. PNGs, which need Chromium)."""
     manager = RecordingMediaFileManager.latest
     out = {}
     for button in at.get("download_button"):
         proto = button.proto
-        if not proto.HasField("deferred_file_id") or proto.label in skip:
+        if not proto.HasField("deferred_file_id") or any(t in proto.label for t in skip):
             continue
         url = manager.execute_deferred(proto.deferred_file_id)
         file = manager.read_file(Path(url).stem)

@@ -132,6 +132,9 @@ def test_quarterly_is_suppressed_for_every_role(tiny_db):
             values = as_numbers(frame[column])
             assert values.isna().all() or (values.fillna(0) == 0).all() or (values >= 11).all()
     assert "count below 11" in captions(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    for fmt in ("PDF", "HTML (offline)", "Excel workbook"):
+        assert f"Quarterly report 2026Q1, {fmt}" in labels
 
 
 def test_quarterly_shows_the_metric_where_counts_are_large(sample_db):

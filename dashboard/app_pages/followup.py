@@ -95,14 +95,19 @@ ui.table(
     title="Paired change from intake",
     columns=tables.CHANGE,
 )
-bias = data.table("followup_bias", f)
-ui.table(
-    bias,
-    "followup_bias",
-    "Intake characteristics of clients followed vs lost to "
-    "follow-up (medians or shares); a difference means the follow-up outcomes describe a "
-    "selected group. p adjusted across characteristics (Benjamini–Hochberg).",
-    key="followup_bias",
-    title="Retention-bias table",
-    columns=tables.BIAS,
-)
+if data.can("followup_bias"):
+    ui.table(
+        data.table("followup_bias", f),
+        "followup_bias",
+        "Intake characteristics of clients followed vs lost to "
+        "follow-up (medians or shares); a difference means the follow-up outcomes describe a "
+        "selected group. p adjusted across characteristics (Benjamini–Hochberg).",
+        key="followup_bias",
+        title="Retention-bias table",
+        columns=tables.BIAS,
+    )
+else:
+    st.caption(
+        "The retention-bias table for funders is in the quarterly report (PDF), where it "
+        "is protected per characteristic."
+    )

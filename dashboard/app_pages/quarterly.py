@@ -19,7 +19,28 @@ if quarter is None:
     st.info("No admission quarter has enough episodes to report.", icon=":material/info:")
     st.stop()
 f = replace(filters.current(), quarters=(quarter,))
-st.caption("The PDF of this report is planned; each table can be downloaded as CSV meanwhile.")
+# The report covers a calendar quarter (admissions, discharges and follow-ups dated in it) for
+# the tracks and sites chosen in the filter bar; docs/report.md says what each table counts.
+scope = replace(filters.current(), quarters=(), date_from=None, date_to=None)
+cols = st.columns(3)
+for col, (fmt, label) in zip(
+    cols, (("pdf", "PDF"), ("html", "HTML (offline)"), ("xlsx", "Excel workbook")), strict=True
+):
+    col.download_button(
+        f"Quarterly report {quarter}, {label}",
+        data=data.report_file(quarter, scope, fmt),
+        file_name=f"quarterly-report-{quarter}.{fmt}",
+        key=f"report-{fmt}",
+        mime={
+            "pdf": "application/pdf",
+            "html": "text/html",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }[fmt],
+    )
+st.caption(
+    "The report files cover calendar quarter " + quarter + " (what each table counts is "
+    "printed on it); the tables below are the admission cohort of that quarter."
+)
 
 
 # (table, title, caption, columns, compare by, parameters)

@@ -104,13 +104,9 @@ SPECS: dict[str, Spec] = {
         keys=("timepoint", "outcome"),
         rates=(Rate("n_yes", "n_answered", _ci("outcome_rate")), Rate("n_answered", "n_reached")),
     ),
-    "followup_bias": Spec(
-        keys=("characteristic", "level"),
-        rates=(
-            Rate("n_followed", "n_followed_total", ("followed_value",)),
-            Rate("n_lost", "n_lost_total", ("lost_value",)),
-        ),
-    ),
+    # followup_bias has no spec: its levels sum to totals per characteristic, and cell-wise
+    # suppression let hidden counts be recalculated (total minus the shown levels). Funders get
+    # the retention-bias table from the quarterly report, protected per characteristic.
     "abstinence_by_timepoint": Spec(
         keys=("timepoint",),
         rates=(Rate("n_fully_abstinent", "n_episodes", _ci("fully_abstinent_rate")),),
