@@ -81,8 +81,8 @@ def measure(args: dict) -> dict:
             server.terminate()
             server.wait(timeout=30)
             browser.close()
-    first = [s for s in switches if s["round"] == 1]
-    later = [s for s in switches if s["round"] > 1]
+    first = [s for s in switches if s["round"] == 1 and "error" not in s]
+    later = [s for s in switches if s["round"] > 1 and "error" not in s]
     return cold | {
         "switch_first_visit": summarize([s["seconds"] for s in first]),
         "switch_first_visit_script": summarize([s["script_seconds"] for s in first]),
@@ -94,6 +94,8 @@ def measure(args: dict) -> dict:
 
 
 def _switch_rounds(page, rounds: int) -> list[dict]:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     links = page.eval_on_selector_all(
         "[data-testid=stTopNavLink]", "links => links.map(a => new URL(a.href).pathname)"
     )
@@ -101,16 +103,19 @@ def _switch_rounds(page, rounds: int) -> list[dict]:
     out = []
     for number in range(1, rounds + 1):
         for path in order:
+            name = path.strip("/") or "overview"
             page.evaluate(WATCH)
             started = time.perf_counter()
             page.click(f"[data-testid=stTopNavLink][href$='{path or '/'}']")
-            script_ms, draw_ms = page.wait_for_function(
-                DRAWN, arg=path, timeout=TIMEOUT_MS
-            ).json_value()
+            try:
+                drawn = page.wait_for_function(DRAWN, arg=path, timeout=TIMEOUT_MS)
+            except PlaywrightTimeout:
+                out.append({"round": number, "page": name, "error": "not drawn in time"})
+                continue
             seconds = time.perf_counter() - started
-            name = path.strip("/") or "overview"
-            out.append({"round": number, "page": name, "seconds": seconds})
+            script_ms, draw_ms = drawn.json_value()
             # Until the script run ended (server), and from then until every chart was drawn.
+            out.append({"round": number, "page": name, "seconds": seconds})
             out[-1] |= {"script_seconds": script_ms / 1000, "draw_seconds": draw_ms / 1000}
     return out
 

@@ -134,7 +134,7 @@ def _pages(r: dict) -> dict:
     if browser and "error" in browser:
         out["browser"] = {"error": browser["error"]}
     elif browser:
-        first = [s for s in browser["switches"] if s["round"] == 1]
+        first = [s for s in browser["switches"] if s["round"] == 1 and "error" not in s]
         out["browser"] = {
             k: browser[k]
             for k in (
@@ -154,6 +154,7 @@ def _pages(r: dict) -> dict:
             "switch_revisit_script_median": _median(browser.get("switch_revisit_script")),
             "switch_revisit_draw_median": _median(browser.get("switch_revisit_draw")),
             "first_visit": {s["page"]: round(s["seconds"], 3) for s in first},
+            "errors": [s for s in browser["switches"] if "error" in s],
         }
     return out
 

@@ -9,7 +9,6 @@ memory here are the load of that file alone.
 
 from __future__ import annotations
 
-import resource
 import time
 from datetime import date
 from pathlib import Path
@@ -79,5 +78,7 @@ def bare_read_csv(args: dict) -> dict:
     return {"rows": rows, "seconds": seconds, "peak_rss_mb": _peak_mb()}
 
 
-def _peak_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def _peak_mb() -> float | None:
+    from benchmarks.child import peak_rss_mb
+
+    return peak_rss_mb()

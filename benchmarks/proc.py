@@ -39,7 +39,7 @@ def run_step(step: str, args: dict, *, timeout: float = 3600.0) -> dict:
         process = {
             "wall_seconds": round(wall, 3),
             "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 3),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux: kilobytes; see below
             "exit_status": status,
         }
         if status != 0 or not out_path.exists():
@@ -50,6 +50,8 @@ def run_step(step: str, args: dict, *, timeout: float = 3600.0) -> dict:
                 "_process": process,
             }
         result = json.loads(out_path.read_text())
+    if result.get("_peak_rss_mb") is not None:  # the child's own count, see child.peak_rss_mb
+        process["peak_rss_mb"] = result.pop("_peak_rss_mb")
     result["_process"] = process
     return result
 

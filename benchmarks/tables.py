@@ -57,18 +57,15 @@ def targets(summary: dict) -> list[dict]:
     if value is not None:
         what = f"metric calls per page, warm, worst page ({page}) (s)"
         out.append(_target(what, "<= 1.0", value, value <= 1.0, "1m"))
-    browser = _get(summary, "100k", "pages", "browser")
-    if browser and "error" not in browser:
-        cold = browser["cold_start_to_first_chart"]
-        out.append(
-            _target("browser cold start to first chart (s)", "<= 4", cold, cold <= 4, "100k")
-        )
-        switch = browser["switch_first_visit_median"]
-        what = "browser page switch, first visit, median (s)"
-        out.append(_target(what, "<= 1", switch, switch <= 1, "100k"))
-        revisit = browser["switch_revisit_median"]
-        what = "browser page switch, revisit, median (s)"
-        out.append(_target(what, "<= 1", revisit, revisit <= 1, "100k"))
+    browser = _get(summary, "100k", "pages", "browser") or {}
+    for key, what, limit in (
+        ("cold_start_to_first_chart", "browser cold start to first chart (s)", 4),
+        ("switch_first_visit_median", "browser page switch, first visit, median (s)", 1),
+        ("switch_revisit_median", "browser page switch, revisit, median (s)", 1),
+    ):
+        if browser.get(key) is not None:
+            value = browser[key]
+            out.append(_target(what, f"<= {limit}", value, value <= limit, "100k"))
     pdf = _get(summary, "100k", "report", "first_seconds")
     if pdf is not None:
         out.append(_target("quarterly PDF, 100k (s)", "<= 10", pdf, pdf <= 10, "100k"))
@@ -229,9 +226,11 @@ def _browser(summary: dict) -> str:
     for label in summary["sizes"]:
         b = _get(summary, label, "pages", "browser")
         if b and "error" not in b:
-            keys = [k for k in b if k != "first_visit"]
+            keys = [k for k in b if isinstance(b[k], int | float) and not isinstance(b[k], bool)]
             rows = [[k.replace("_", " "), b[k]] for k in keys]
             rows += [[f"first visit: {p}", s] for p, s in b["first_visit"].items()]
+            errors = b.get("errors", [])
+            rows += [[f"not drawn: {e['page']} (round {e['round']})", None] for e in errors]
             return f"Chromium at {label} (seconds):\n\n" + _table(["measure", "seconds"], rows)
     return "Chromium: not measured."
 
