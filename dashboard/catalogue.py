@@ -1,7 +1,8 @@
-"""The metric catalogue (docs/metrics.md) split into entries, each with the SQL that computes it.
+"""The metric catalogue split into entries, each with the SQL that computes it.
 
-Tables the dashboard shows that the catalogue does not (yet) describe get their definition from
-the header comment of their SQL file, so every caption's "Definition" link lands somewhere.
+The catalogue is docs/metrics.md (metrics and the other tables pages show) and the group
+aggregates of docs/patterns.md; tests/test_catalogue.py fails when a table the access layer
+serves has no entry, so every caption's "Definition" link lands on a written definition.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import metrics
-from pipelines.access import SOURCES
 from pipelines.patterns import DEFINITIONS, MISSING_RULE_HELP
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUE = REPO / "docs" / "metrics.md"
+PATTERNS = REPO / "docs" / "patterns.md"  # the use-pattern aggregates are catalogued there
 SQL_DIRS = (
     REPO / "pipelines" / "sql" / "metrics",
     REPO / "pipelines" / "sql" / "patterns",
@@ -46,15 +46,6 @@ def _sql_for(name: str, markdown: str) -> tuple[str, str]:
     return "", ""
 
 
-def _header(sql: str) -> str:
-    lines = []
-    for line in sql.splitlines():
-        if not line.startswith("--"):
-            break
-        lines.append(line.removeprefix("--").strip())
-    return " ".join(lines)
-
-
 @cache
 def intro() -> str:
     text = CATALOGUE.read_text() if CATALOGUE.exists() else ""
@@ -63,23 +54,13 @@ def intro() -> str:
 
 @cache
 def entries() -> dict[str, Entry]:
-    """name -> entry, catalogue order first, then every other table the dashboard shows."""
-    text = CATALOGUE.read_text() if CATALOGUE.exists() else ""
+    """name -> entry, in catalogue order (docs/metrics.md, then docs/patterns.md)."""
     out: dict[str, Entry] = {}
-    parts = _ENTRY.split(text)
-    for name, body in zip(parts[1::2], parts[2::2], strict=True):
-        body = re.split(r"^## ", body, maxsplit=1, flags=re.M)[0].strip()
-        out[name] = Entry(name, body, *_sql_for(name, body))
-    for name, source in sorted(SOURCES.items()):
-        if name in out or source.level == "reference":
-            continue
-        sql, path = _sql_for(name, "")
-        doc = (getattr(metrics, name, None) or source.fn).__doc__ or ""
-        header = _header(sql) if sql else ""
-        markdown = f"- **Definition**: {doc.strip()}\n" + (
-            f"- **From the SQL**: {header}" * bool(header)
-        )
-        out[name] = Entry(name, markdown, sql, path)
+    for doc in (CATALOGUE, PATTERNS):
+        parts = _ENTRY.split(doc.read_text())
+        for name, body in zip(parts[1::2], parts[2::2], strict=True):
+            body = re.split(r"^## ", body, maxsplit=1, flags=re.M)[0].strip()
+            out[name] = Entry(name, body, *_sql_for(name, body))
     return out
 
 

@@ -63,16 +63,32 @@ def rate_card(label, metric, df, value, x, n, *, what: str, help: str = "", note
     return _with_delta(card, now, before, value, points=True)
 
 
-def _retention(filters: Filters, by: str, day: int) -> Card:
-    df = data.frame("retention_at", filters, by, days=(30, 60, 90))
-    now, before, spark = _latest(df[df["day"] == day], "retained_rate", "n_at_risk")
+def followed(cohorts: pd.Series, period: str, day: int, as_of: pd.Timestamp) -> pd.Series:
+    """Whether every episode of each cohort could have been followed `day` days by the cut-off.
+
+    A younger cohort's Kaplan–Meier estimate at `day` is not biased (censoring), but rests on the
+    few admitted early in the period: a card would show a number with almost no one at risk.
+    """
+    freq = "Q" if period == "quarter" else "M"
+    ends = [pd.Period(str(c), freq=freq).end_time.normalize() for c in cohorts]
+    return pd.Series([end + pd.Timedelta(days=day) <= as_of for end in ends], index=cohorts.index)
+
+
+def _retention(filters: Filters, period: str, day: int) -> Card:
+    df = data.frame("retention_at", filters, PERIODS[period], days=(30, 60, 90))
+    df = df[df["day"] == day]
+    as_of = pd.Timestamp(data.info()["as_of"])
+    df = df[followed(df["group_value"], period, day, as_of).to_numpy()]
+    now, before, spark = _latest(df, "retained_rate", "n_at_risk")
     label, help = f"Retained at day {day}", "Kaplan–Meier share without a premature exit."
     if now is None:
-        return Card(label, "retention_at", "—", "no cohort followed that long", help=help)
+        return Card(
+            label, "retention_at", "—", f"no cohort with an estimate at day {day} yet", help=help
+        )
     detail = (
         f"n = {ui.count(now['n_episodes'])} admitted, {ui.count(now['n_at_risk'])} at risk · "
         f"{ui.interval(now['retained_rate_lower'], now['retained_rate_upper'])} · "
-        f"cohort {now['group_value']}"
+        f"cohort {now['group_value']} (latest followed {day} days)"
     )
     card = Card(label, "retention_at", ui.pct(now["retained_rate"]), detail, spark=spark, help=help)
     return _with_delta(card, now, before, "retained_rate", points=True)
@@ -158,7 +174,7 @@ def overview(filters: Filters, period: str) -> list[Card]:
         _census(filters, period),
         _admissions(cohorts),
         _completion(filters, by, cohorts),
-        *(_retention(filters, by, day) for day in (30, 60, 90)),
+        *(_retention(filters, period, day) for day in (30, 60, 90)),
         rate_card(
             "Attendance",
             "attendance_rate",

@@ -31,8 +31,16 @@ def test_overview_kpis_equal_the_metric_functions(tiny_db, tiny_con):
     # C5#2 active (4 of 6 discharged), so 2025Q4: C5#1, transferred.
     completion = metrics.completion_rate(tiny_con, group_by=QUARTER).iloc[0]
     assert shown["Completion"] == f"{completion['completion_rate']:.0%}" == "0%"
-    retained = metrics.retention_at(tiny_con, group_by=QUARTER, days=(30,)).iloc[-1]
-    assert shown["Retained at day 30"] == f"{retained['retained_rate']:.0%}" == "50%"
+    # Retention at day N is read on the latest cohort whose every episode could be followed N
+    # days: 2026Q1 ends on the cut-off, so 2025Q4 (C5#1, transferred on day 46: retained).
+    retained = metrics.retention_at(tiny_con, group_by=QUARTER, days=(30, 90))
+    assert list(retained["group_value"].unique()) == ["2025Q4", "2026Q1"]
+    day30 = retained[retained["day"] == 30].iloc[0]
+    assert shown["Retained at day 30"] == f"{day30['retained_rate']:.0%}" == "100%"
+    # 2025Q4 ends 2025-12-31, followed 90 days exactly on the cut-off, but its only episode was
+    # censored on day 46: no estimate at day 90 (2026Q1 is too young to be read).
+    assert retained[retained["day"] == 90]["retained_rate"].isna().all()
+    assert shown["Retained at day 90"] == "—"
     attendance = metrics.attendance_rate(tiny_con, group_by=QUARTER).iloc[-1]
     assert shown["Attendance"] == f"{attendance['attendance_rate']:.0%}"
     assert shown["Negative screens"] == "40%"  # 2 of 5 screens (tests/test_access.py)
@@ -40,10 +48,13 @@ def test_overview_kpis_equal_the_metric_functions(tiny_db, tiny_con):
     assert shown["Follow-up rate (30d)"] == "50%"
     deltas = {m.label: m.proto.delta for m in at.metric}
     assert deltas["Admissions"] == "+5"  # 6 in 2026Q1 against 1 (C5#1) in 2025Q4
-    assert deltas["Retained at day 30"] == "-50.0 pts"  # C5#1 was still in care at day 30
+    assert deltas["Retained at day 30"] is None or deltas["Retained at day 30"] == ""  # first
     assert deltas["Census"] == "+2"  # nobody was active on 2025-12-31
     captions = [c.value for c in at.caption]
-    assert "n = 6 admitted, 3 at risk · 95% CI 11%–80% · cohort 2026Q1" in captions
+    assert (
+        "n = 1 admitted, 1 at risk · 95% CI 100%–100% · cohort 2025Q4 (latest followed 30 days)"
+        in (captions)
+    )
     assert "2026-03-31" in captions[0]
     assert len(at.get("plotly_chart")) == 4
 
@@ -70,7 +81,15 @@ def test_the_url_sets_the_filter(tiny_db):
 def test_month_cohort_period(tiny_db):
     at = open_page(tiny_db, "overview", period="month")
     assert cards(at)["Admissions"] == "1"  # 2026-03: C6 only
-    assert {m.label: m.proto.delta for m in at.metric}["Admissions"] == "-1"  # 2 in 2026-02
+    deltas = {m.label: m.proto.delta for m in at.metric}
+    assert deltas["Admissions"] == "-1"  # 2 in 2026-02
+    # Day 30: 2026-02 is the latest month followed 30 days (ends 02-28, +30 = 03-30). C4 exits on
+    # day 11, C5#2 is still in care on day 43: 1 of 2 retained. 2026-01: C2 exits on day 25, C1
+    # and C3 stay past day 30: 2 of 3. Change 50% - 66.7% = -16.7 points.
+    assert cards(at)["Retained at day 30"] == "50%"
+    assert deltas["Retained at day 30"] == "-16.7 pts"
+    captions = [c.value for c in at.caption]
+    assert any(c.endswith("cohort 2026-02 (latest followed 30 days)") for c in captions)
 
 
 def test_role_switcher_hides_client_pages(tiny_db):
