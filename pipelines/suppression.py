@@ -156,6 +156,11 @@ def _complementary(grid: _Grid, hidden: np.ndarray) -> np.ndarray:
             hide(ranked[0])
 
 
+def _check_k(k: object) -> None:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"k must be a whole number of at least 1, got {k!r}")
+
+
 def _check_counts(frame: pd.DataFrame, columns: Sequence[Hashable]) -> np.ndarray:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -180,31 +185,65 @@ def _suppress(
     exempt_columns: Sequence[Hashable] = (),
 ) -> np.ndarray:
     """Reasons ("" when shown) for every cell of the table; non-count columns stay ""."""
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a whole number of at least 1, got {k!r}")
+    _check_k(k)
     if not table.index.is_unique:
         raise ValueError("the table's row labels (index) must be unique")
     count_columns = list(count_columns)
     if not count_columns:
         raise ValueError("count_columns must name at least one column")
     counts = _check_counts(table, count_columns)
-    inner_rows = np.ones(len(table), dtype=bool)
-    if total_row_label is not None:
-        if total_row_label not in table.index:
-            raise ValueError(f"total row {total_row_label!r} is not in the table's index")
-        inner_rows = np.asarray(table.index != total_row_label)
-        # A total that is not the sum hides an unseen category that could itself be small.
-        if not np.array_equal(counts[~inner_rows][0], counts[inner_rows].sum(axis=0)):
-            raise ValueError("the total row is not the sum of the other rows; add the missing row")
+    total_row = _total_position(table, total_row_label)
+    totals = None
     if row_total is not None:
         totals = _check_counts(table, [row_total])[:, 0]
         if not np.array_equal(totals, counts.sum(axis=1)):
             raise ValueError(f"{row_total!r} is not the sum of {count_columns}; add the missing")
+    exempt = [count_columns.index(c) for c in exempt_columns]
+    found = count_reasons(counts, k=k, row_totals=totals, total_row=total_row, exempt=exempt)
+    out = np.full(table.shape, "", dtype=object)
+    placed = [*count_columns, row_total] if row_total is not None else count_columns
+    for j, column in enumerate(placed):
+        out[:, table.columns.get_loc(column)] = found[:, j]
+    return out
 
-    grid = _Grid(counts[inner_rows], row_total is not None, total_row_label is not None)
+
+def _total_position(table: pd.DataFrame, total_row_label: Hashable | None) -> int | None:
+    if total_row_label is None:
+        return None
+    if total_row_label not in table.index:
+        raise ValueError(f"total row {total_row_label!r} is not in the table's index")
+    return int(np.flatnonzero(np.asarray(table.index == total_row_label))[0])
+
+
+def count_reasons(
+    counts: np.ndarray,
+    *,
+    k: int,
+    row_totals: np.ndarray | None = None,
+    total_row: int | None = None,
+    exempt: Sequence[int] = (),
+) -> np.ndarray:
+    """The rules alone, on arrays: `counts` (rows x count columns, whole numbers), each row's
+    total (`row_totals`, one more column in the result) and the position of a row of column
+    totals. suppress_counts checks a table and lays the reasons back onto it; suppress_rates
+    calls it directly rather than building a second table (it runs for every block of every
+    protected table, pipelines.access.protect)."""
+    _check_k(k)
+    counts = np.asarray(counts, dtype=np.int64)
+    if counts.ndim == 1:
+        counts = counts.reshape(-1, 1)
+    inner_rows = np.ones(len(counts), dtype=bool)
+    if total_row is not None:
+        inner_rows[total_row] = False
+        # A total that is not the sum hides an unseen category that could itself be small.
+        if not np.array_equal(counts[~inner_rows][0], counts[inner_rows].sum(axis=0)):
+            raise ValueError("the total row is not the sum of the other rows; add the missing row")
+    if row_totals is not None and not np.array_equal(row_totals, counts.sum(axis=1)):
+        raise ValueError("the row total is not the sum of the count columns; add the missing")
+
+    grid = _Grid(counts[inner_rows], row_totals is not None, total_row is not None)
     primary = np.asarray(is_small(grid.values, k))
-    for column in exempt_columns:
-        j = count_columns.index(column)
+    for j in exempt:
         primary[grid.inner_index[:, j]] = False
         if grid.col_total_index is not None:
             primary[grid.col_total_index[j]] = False
@@ -212,8 +251,8 @@ def _suppress(
     reasons[primary] = primary_reason(k)
     reasons[_complementary(grid, primary)] = COMPLEMENT_REASON
 
-    # Lay the variables back onto the table: count columns, then the row-total column.
-    layout = np.full((len(table), len(count_columns) + 1), -1)
+    # Lay the variables back onto the rows: count columns, then the row-total column.
+    layout = np.full((len(counts), counts.shape[1] + 1), -1)
     layout[inner_rows, :-1] = grid.inner_index
     if grid.row_total_index is not None:
         layout[inner_rows, -1] = grid.row_total_index
@@ -221,11 +260,8 @@ def _suppress(
         layout[~inner_rows, :-1] = grid.col_total_index
     if grid.grand_index is not None:
         layout[~inner_rows, -1] = grid.grand_index
-    out = np.full(table.shape, "", dtype=object)
-    placed = [*count_columns, row_total] if row_total is not None else count_columns
-    for j, column in enumerate(placed):
-        out[:, table.columns.get_loc(column)] = reasons[layout[:, j]]
-    return out
+    width = counts.shape[1] + (1 if row_totals is not None else 0)
+    return reasons[layout[:, :width]]
 
 
 def _result(
@@ -309,26 +345,19 @@ def suppress_rates(
     counts = _check_counts(table, [numerator, denominator])
     if (counts[:, 0] > counts[:, 1]).any():
         raise ValueError("a numerator exceeds its denominator")
-    work = pd.DataFrame(
-        {"n": counts[:, 0], "without": counts[:, 1] - counts[:, 0], "d": counts[:, 1]},
-        index=table.index,
-    )
-    found = _suppress(
-        work,
+    _check_k(k)
+    if not table.index.is_unique:
+        raise ValueError("the table's row labels (index) must be unique")
+    found = rate_reasons(
+        counts[:, 0],
+        counts[:, 1],
         k=k,
-        count_columns=["n", "without"],
-        row_total="d",
-        total_row_label=total_row_label,
-        exempt_columns=() if protect_complement else ("without",),
+        total_row=_total_position(table, total_row_label),
+        protect_complement=protect_complement,
     )
     reasons = np.full(table.shape, "", dtype=object)
     n_col, d_col = table.columns.get_loc(numerator), table.columns.get_loc(denominator)
-    reasons[:, n_col], reasons[:, d_col] = found[:, 0], found[:, 2]
-    # Name the real cause when the numerator was hidden to protect a small "without" count.
-    own = (found[:, 1] == primary_reason(k)) & (found[:, 0] == COMPLEMENT_REASON)
-    reasons[own, n_col] = (
-        f"hidden because the count without the outcome (denominator − numerator) is below {k}"
-    )
+    reasons[:, n_col], reasons[:, d_col] = found
     if rate is not None:
         gone = (reasons[:, n_col] != "") | (reasons[:, d_col] != "")
         reasons[gone, table.columns.get_loc(rate)] = RATE_REASON
@@ -336,3 +365,33 @@ def suppress_rates(
     if rate is not None:
         result.values[rate] = table[rate].astype("Float64").mask(gone)
     return result
+
+
+def rate_reasons(
+    numerators: np.ndarray,
+    denominators: np.ndarray,
+    *,
+    k: int,
+    total_row: int | None = None,
+    protect_complement: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reasons of `suppress_rates` for the numerator and denominator columns, on arrays
+    (`total_row`: the position of the row of totals, if any)."""
+    n = np.asarray(numerators, dtype=np.int64)
+    d = np.asarray(denominators, dtype=np.int64)
+    if (n > d).any():
+        raise ValueError("a numerator exceeds its denominator")
+    found = count_reasons(
+        np.column_stack([n, d - n]),
+        k=k,
+        row_totals=d,
+        total_row=total_row,
+        exempt=() if protect_complement else (1,),
+    )
+    n_reasons = found[:, 0].copy()
+    # Name the real cause when the numerator was hidden to protect a small "without" count.
+    own = (found[:, 1] == primary_reason(k)) & (found[:, 0] == COMPLEMENT_REASON)
+    n_reasons[own] = (
+        f"hidden because the count without the outcome (denominator − numerator) is below {k}"
+    )
+    return n_reasons, found[:, 2]

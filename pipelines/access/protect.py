@@ -12,7 +12,6 @@ from 1 to k-1 that a spec missed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,30 +54,53 @@ def is_count_column(name: object) -> bool:
     return isinstance(name, str) and (name.startswith("n_") or name.startswith("n: "))
 
 
-def _blocks(frame: pd.DataFrame, by: list[str]) -> Iterator[pd.Index]:
-    if not by:
-        yield frame.index
-        return
-    for _, block in frame.groupby(by, sort=False, dropna=False):
-        yield block.index
+class _Work:
+    """The table being protected, with what every pass needs computed once: counts as int64
+    arrays, row blocks by key, and the reasons as one object array per column ("" = shown).
+
+    Per-block pandas work (converting counts, writing reasons with .loc) cost more than the
+    suppression itself on the quarterly tables (docs/performance.md)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.columns = list(frame.columns)
+        self.groups = frame["group_value"].to_numpy(dtype=object)
+        self.reasons = {c: np.full(len(frame), "", dtype=object) for c in self.columns}
+        self._counts: dict[str, np.ndarray] = {}
+        self._blocks: dict[tuple[str, ...], list[np.ndarray]] = {}
+
+    def counts(self, column: str) -> np.ndarray:
+        if column not in self._counts:
+            values = pd.to_numeric(self.frame[column], errors="coerce").fillna(0)
+            self._counts[column] = values.to_numpy().astype("int64")
+        return self._counts[column]
+
+    def blocks(self, by: tuple[str, ...]) -> list[np.ndarray]:
+        if by not in self._blocks:
+            if not by:
+                found = [np.arange(len(self.frame))]
+            else:
+                grouped = self.frame.groupby(list(by), sort=False, dropna=False)
+                found = list(grouped.indices.values())
+            self._blocks[by] = found
+        return self._blocks[by]
+
+    def block(self, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
+        """Counts of `rows`, indexed by group: the table suppress_rates / suppress_counts take."""
+        return pd.DataFrame({c: self.counts(c)[rows] for c in columns}, index=self.groups[rows])
+
+    def mark(self, found: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> None:
+        """Record the reasons `found` gives for `rows`, keeping any reason already there."""
+        for column in columns:
+            old, new = self.reasons[column][rows], found[column].to_numpy(dtype=object)
+            self.reasons[column][rows] = np.where((old == "") & (new != ""), new, old)
 
 
-def _counts(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame[columns].apply(pd.to_numeric, errors="coerce").fillna(0).astype("int64")
-
-
-def _mark(reasons: pd.DataFrame, found: pd.DataFrame, rows: pd.Index, columns: list[str]) -> None:
-    for column in columns:
-        new = found[column].to_numpy()
-        old = reasons.loc[rows, column].to_numpy()
-        reasons.loc[rows, column] = np.where((old == "") & (new != ""), new, old)
-
-
-def _rates(work: pd.DataFrame, reasons: pd.DataFrame, spec: Spec, k: int) -> None:
+def _rates(work: _Work, spec: Spec, k: int) -> None:
     for rate in spec.rates:
         columns = [rate.numerator, rate.denominator]
-        for rows in _blocks(work, list(spec.keys)):
-            block = _counts(work.loc[rows], columns).set_index(work.loc[rows, "group_value"])
+        for rows in work.blocks(spec.keys):
+            block = work.block(rows, columns)
             block[rate.numerator] = np.minimum(block[rate.numerator], block[rate.denominator])
             total = TOTAL if TOTAL in block.index else None
             try:
@@ -96,36 +118,35 @@ def _rates(work: pd.DataFrame, reasons: pd.DataFrame, spec: Spec, k: int) -> Non
                     numerator=rate.numerator,
                     denominator=rate.denominator,
                 ).reasons
-            _mark(reasons, found.set_axis(rows), rows, columns)
+            work.mark(found, rows, columns)
 
 
-def _parts(work: pd.DataFrame, reasons: pd.DataFrame, spec: Spec, k: int) -> None:
+def _parts(work: _Work, spec: Spec, k: int) -> None:
     for part, total_column in spec.parts:
-        for rows in _blocks(work, ["group_value"]):
-            block = work.loc[rows]
+        for rows in work.blocks(("group_value",)):
             if spec.total_key is not None:
                 column, value = spec.total_key
-                is_total = (block[column] == value).to_numpy()
-                counts = _counts(block, [part])
+                is_total = work.frame[column].to_numpy(dtype=object)[rows] == value
+                values = work.counts(part)[rows]
             else:
-                extra = block.iloc[[0]].assign(**{part: block[total_column].iloc[0]})
-                counts = _counts(pd.concat([block, extra]), [part])
-                is_total = np.r_[np.zeros(len(block), bool), True]
-            counts.index = pd.Index([TOTAL if t else f"r{i}" for i, t in enumerate(is_total)])
+                total = work.counts(total_column)[rows[0]]
+                values = np.r_[work.counts(part)[rows], total]
+                is_total = np.r_[np.zeros(len(rows), bool), True]
+            index = pd.Index([TOTAL if t else f"r{i}" for i, t in enumerate(is_total)])
+            counts = pd.DataFrame({part: values}, index=index)
             try:
                 label = TOTAL if is_total.any() else None
                 found = suppress_counts(counts, k=k, count_columns=[part], total_row_label=label)
             except ValueError:
                 found = suppress_counts(counts, k=k, count_columns=[part])
-            found = found.reasons.iloc[: len(block)] if spec.total_key is None else found.reasons
-            _mark(reasons, found.set_axis(rows), rows, [part])
+            work.mark(found.reasons.iloc[: len(rows)], rows, [part])
 
 
-def _row_parts(work: pd.DataFrame, reasons: pd.DataFrame, spec: Spec, k: int) -> None:
+def _row_parts(work: _Work, spec: Spec, k: int) -> None:
     for parts, total_column in spec.row_parts:
         columns = [*parts, total_column]
-        for rows in _blocks(work, list(spec.keys)):
-            block = _counts(work.loc[rows], columns).set_index(work.loc[rows, "group_value"])
+        for rows in work.blocks(spec.keys):
+            block = work.block(rows, columns)
             total = TOTAL if TOTAL in block.index else None
             try:
                 found = suppress_counts(
@@ -139,25 +160,28 @@ def _row_parts(work: pd.DataFrame, reasons: pd.DataFrame, spec: Spec, k: int) ->
                 found = suppress_counts(
                     block.reset_index(drop=True), k=k, count_columns=columns
                 ).reasons
-            _mark(reasons, found.set_axis(rows), rows, columns)
+            work.mark(found, rows, columns)
 
 
-def _follow(reasons: pd.DataFrame, spec: Spec, work: pd.DataFrame, k: int) -> None:
+def _follow(work: _Work, spec: Spec, k: int) -> None:
     """Primary rule on every count column, then rates and statistics follow their counts."""
+    reasons = work.reasons
     for column in [c for c in work.columns if is_count_column(c) or c in spec.counts]:
-        values = pd.to_numeric(work[column], errors="coerce").fillna(0).to_numpy()
-        small = np.asarray(is_small(values, k)) & (reasons[column] == "").to_numpy()
-        reasons.loc[small, column] = primary_reason(k)
-    hidden = reasons != ""
+        # Not work.counts: a count column may hold fractions (expected events), and 10.5 is not
+        # below 11 once truncated to 10.
+        values = pd.to_numeric(work.frame[column], errors="coerce").fillna(0).to_numpy()
+        small = np.asarray(is_small(values, k)) & (reasons[column] == "")
+        reasons[column][small] = primary_reason(k)
+    hidden = {c: reasons[c] != "" for c in work.columns}
     for rate in spec.rates:
         gone = hidden[rate.numerator] | hidden[rate.denominator]
         for column in rate.derived:
             if column in reasons:
-                reasons.loc[gone & ~hidden[column], column] = RATE_REASON
+                reasons[column][gone & ~hidden[column]] = RATE_REASON
     for count, columns in spec.stats:
         for column in columns:
             if column in reasons:
-                reasons.loc[hidden[count] & (reasons[column] == ""), column] = WITH_COUNT_REASON
+                reasons[column][hidden[count] & (reasons[column] == "")] = WITH_COUNT_REASON
 
 
 def protect(
@@ -175,11 +199,12 @@ def protect(
         total = total.drop(columns=[c for c in spec.drop if c in total.columns])
         work = pd.concat([frame, total.assign(group_value=TOTAL)], ignore_index=True)
     work = work.reset_index(drop=True)
-    reasons = pd.DataFrame("", index=work.index, columns=work.columns, dtype=object)
-    _rates(work, reasons, spec, k)
-    _parts(work, reasons, spec, k)
-    _row_parts(work, reasons, spec, k)
-    _follow(reasons, spec, work, k)
+    state = _Work(work)
+    _rates(state, spec, k)
+    _parts(state, spec, k)
+    _row_parts(state, spec, k)
+    _follow(state, spec, k)
+    reasons = pd.DataFrame(state.reasons, index=work.index, columns=work.columns, dtype=object)
     keep = (work["group_value"] != TOTAL).to_numpy()
     values, reasons = work[keep].reset_index(drop=True), reasons[keep].reset_index(drop=True)
     for column in values.columns:

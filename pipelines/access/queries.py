@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines.metrics._common import CLUSTER, add_wilson, as_counts, ratio_interval
@@ -63,17 +64,21 @@ def negative_screen_rate(
     con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
 ) -> pd.DataFrame:
     """Screens (UDS or breath test, one per method and day) showing no use / screens, pooled."""
-    rows = run(con, "negative_screen_rate", filters.params(group_by))
+    counted = run(con, "negative_screen_rate", filters.params(group_by))
     out = []
-    for group, episodes in rows.groupby("group_value", sort=True):
-        screened = episodes[episodes["n_screens"] > 0]
-        estimate = ratio_interval(screened["n_negative"], screened["n_screens"])
+    for group, pairs in counted.groupby("group_value", sort=True):
+        # Back to one value per episode: the interval treats episodes as the clusters.
+        repeats = pairs["n_episodes"].to_numpy("int64")
+        screens = np.repeat(pairs["n_screens"].to_numpy("int64"), repeats)
+        negative = np.repeat(pairs["n_negative"].to_numpy("int64"), repeats)
+        screened = screens > 0
+        estimate = ratio_interval(negative[screened], screens[screened])
         out.append(
             {
                 "group_value": group,
-                "n_episodes": len(screened),
-                "n_screens": int(episodes["n_screens"].sum()),
-                "n_negative": int(episodes["n_negative"].sum()),
+                "n_episodes": int(screened.sum()),
+                "n_screens": int(screens.sum()),
+                "n_negative": int(negative.sum()),
                 "negative_screen_rate": estimate.rate,
                 "negative_screen_rate_lower": estimate.lower,
                 "negative_screen_rate_upper": estimate.upper,

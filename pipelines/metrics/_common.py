@@ -21,6 +21,7 @@ from pipelines.stats import wilson_interval
 
 WILSON = "Wilson score 95%"
 CLUSTER = "ratio estimator, 95% interval robust to clustering within episodes"
+WEIGHT = "n_rows_"  # fetch_weighted: how many rows a distinct row stands for
 
 
 def fetch(
@@ -34,7 +35,7 @@ def fetch(
     return run_metric(con, name, filters.params(group_by) | extra)
 
 
-def fetch_counted(
+def fetch_weighted(
     con: duckdb.DuckDBPyConnection,
     name: str,
     filters: Filters,
@@ -44,11 +45,13 @@ def fetch_counted(
     per_episode: str | None = None,
     **extra: object,
 ) -> pd.DataFrame:
-    """The rows of `sql/metrics/<name>.sql`, only `columns`, counted in DuckDB and repeated back.
+    """The rows of `sql/metrics/<name>.sql`, only `columns`, counted in DuckDB: each distinct row
+    once, with the number of rows holding it in the column `WEIGHT`, ordered by `columns`.
 
     Episodes with the same values make the same rows; moving (values, count) instead of one row
-    per episode is what keeps these metrics fast at a million episodes (docs/performance.md).
-    The result holds the same rows as the plain query (as a multiset), ordered by `columns`.
+    per episode is what keeps these metrics fast at a million episodes, and statistics that
+    weigh a value (sums, counts) or repeat one numeric array (`repeated`: medians, intervals,
+    curves) skip building and grouping a frame of every row (docs/performance.md).
     `per_episode`, when given, is a select list over the rows grouped by group_value and
     episode_id (e.g. counts per episode), and `columns` are then taken from it.
     """
@@ -56,10 +59,13 @@ def fetch_counted(
     if per_episode is not None:
         rows = f"(select {per_episode} from {rows} group by group_value, episode_id) as episodes"
     listed = ", ".join(columns)
-    sql = f"select {listed}, count(*) as n_rows_ from {rows} group by all order by all"
-    counted = run_sql(con, sql, filters.params(group_by) | extra)
-    repeats = counted.pop("n_rows_").to_numpy("int64")
-    return counted.loc[counted.index.repeat(repeats)].reset_index(drop=True)
+    sql = f"select {listed}, count(*) as {WEIGHT} from {rows} group by all order by all"
+    return run_sql(con, sql, filters.params(group_by) | extra)
+
+
+def repeated(counted: pd.DataFrame, column: str, dtype: object = float) -> np.ndarray:
+    """One value per row again: `column` of a fetch_weighted frame repeated by its weight."""
+    return np.repeat(counted[column].to_numpy(dtype), counted[WEIGHT].to_numpy("int64"))
 
 
 def add_wilson(

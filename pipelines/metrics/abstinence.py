@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import add_wilson, as_counts, fetch_counted, mean_interval
+from pipelines.metrics._common import (
+    WEIGHT,
+    add_wilson,
+    as_counts,
+    fetch_weighted,
+    mean_interval,
+)
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.stats import paired_change
+
+TIMEPOINT_COLUMNS = [
+    "group_value",
+    "timepoint",
+    "timepoint_order",
+    "n_episodes",
+    "days_abstinent_rate_mean",
+    "days_abstinent_rate_mean_lower",
+    "days_abstinent_rate_mean_upper",
+    "days_abstinent_rate_median",
+    "n_fully_abstinent",
+]
 
 
 def abstinence_by_timepoint(
@@ -20,23 +39,33 @@ def abstinence_by_timepoint(
     """Percent days abstinent (mean, median) and share fully abstinent (GPRA) per timepoint."""
     keys = ["group_value", "timepoint_order", "timepoint"]
     columns = [*keys, "days_abstinent_rate", "is_fully_abstinent"]
-    rows = fetch_counted(
+    counted = fetch_weighted(
         con, "abstinence_by_timepoint", filters, group_by, columns, in_window_only=in_window_only
     )
-    df = rows.groupby(keys, sort=True).agg(
-        n_episodes=("timepoint", "size"),
-        days_abstinent_rate_mean=("days_abstinent_rate", "mean"),
-        days_abstinent_rate_median=("days_abstinent_rate", "median"),
-        n_fully_abstinent=("is_fully_abstinent", "sum"),
-    )
-    df = as_counts(df.reset_index()[["group_value", "timepoint", "timepoint_order", *df.columns]])
-    intervals = [
-        mean_interval(part["days_abstinent_rate"])[1:] for _, part in rows.groupby(keys, sort=True)
-    ]
-    # PDA lies in [0, 1]; a t interval on few clients can reach past it.
-    low_high = pd.DataFrame(intervals, columns=["low", "high"], dtype=float).clip(0.0, 1.0)
-    df.insert(5, "days_abstinent_rate_mean_lower", low_high["low"])
-    df.insert(6, "days_abstinent_rate_mean_upper", low_high["high"])
+    out = []
+    for (group, order, timepoint), part in counted.groupby(keys, sort=True):
+        weights = part[WEIGHT].to_numpy("int64")
+        rates = np.repeat(part["days_abstinent_rate"].to_numpy(float), weights)
+        mean, low, high = mean_interval(rates)
+        known = rates[~np.isnan(rates)]
+        fully = part["is_fully_abstinent"].fillna(False).to_numpy(bool)
+        out.append(
+            {
+                "group_value": group,
+                "timepoint": timepoint,
+                "timepoint_order": order,
+                "n_episodes": int(weights.sum()),
+                "days_abstinent_rate_mean": mean,
+                # PDA lies in [0, 1]; a t interval on few clients can reach past it.
+                "days_abstinent_rate_mean_lower": float(np.clip(low, 0.0, 1.0)),
+                "days_abstinent_rate_mean_upper": float(np.clip(high, 0.0, 1.0)),
+                "days_abstinent_rate_median": float(np.median(known)) if known.size else np.nan,
+                "n_fully_abstinent": int((fully * weights).sum()),
+            }
+        )
+    df = as_counts(pd.DataFrame(out, columns=TIMEPOINT_COLUMNS))
+    df = df.astype({c: "float64" for c in TIMEPOINT_COLUMNS if c.startswith("days_")})
+    df = df.astype({"timepoint_order": "int64"})
     return add_wilson(df, "n_fully_abstinent", "n_episodes", "fully_abstinent_rate")
 
 
@@ -70,13 +99,14 @@ def abstinence_change(
     """Paired change in percent days abstinent from intake, Wilcoxon signed-rank (two-sided)."""
     keys = ["group_value", "timepoint_order", "timepoint"]
     columns = [*keys, "intake_rate", "rate", "is_fully_abstinent_intake", "is_fully_abstinent"]
-    rows = fetch_counted(
+    counted = fetch_weighted(
         con, "abstinence_change", filters, group_by, columns, in_window_only=in_window_only
     )
     out = []
-    for (group, order, timepoint), pairs in rows.groupby(keys, sort=True):
-        before = pairs["intake_rate"].to_numpy(float)
-        after = pairs["rate"].to_numpy(float)
+    for (group, order, timepoint), part in counted.groupby(keys, sort=True):
+        weights = part[WEIGHT].to_numpy("int64")
+        before = np.repeat(part["intake_rate"].to_numpy(float), weights)
+        after = np.repeat(part["rate"].to_numpy(float), weights)
         change = paired_change(before, after)
         diff = after - before
         out.append(
@@ -92,11 +122,16 @@ def abstinence_change(
                 "n_improved": int((diff > 0).sum()),
                 "n_worse": int((diff < 0).sum()),
                 "n_unchanged": change.n_zero,
-                "n_fully_abstinent_intake": int(pairs["is_fully_abstinent_intake"].sum()),
-                "n_fully_abstinent": int(pairs["is_fully_abstinent"].sum()),
+                "n_fully_abstinent_intake": _weighted_count(part, "is_fully_abstinent_intake"),
+                "n_fully_abstinent": _weighted_count(part, "is_fully_abstinent"),
                 "statistic": change.statistic,
                 "p_value": change.p_value,
                 "test": change.test,
             }
         )
     return as_counts(pd.DataFrame(out, columns=CHANGE_COLUMNS)).astype({"timepoint_order": "int64"})
+
+
+def _weighted_count(counted: pd.DataFrame, flag: str) -> int:
+    """Rows of a fetch_weighted frame where `flag` is true (missing counts as false)."""
+    return int((counted[flag].fillna(False).to_numpy(bool) * counted[WEIGHT].to_numpy()).sum())

@@ -9,11 +9,13 @@ import pandas as pd
 
 from pipelines.metrics._common import (
     CLUSTER,
+    WEIGHT,
     add_wilson,
     as_counts,
     fetch,
-    fetch_counted,
+    fetch_weighted,
     ratio_interval,
+    repeated,
 )
 from pipelines.metrics.filters import ALL, Filters
 
@@ -44,16 +46,18 @@ def attendance_rate(
     con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
 ) -> pd.DataFrame:
     """Attended / scheduled and no-show / scheduled sessions (cancelled excluded), pooled."""
-    columns = ["group_value", "n_scheduled", "n_attended", "n_excused", "n_no_show", "n_cancelled"]
-    rows = fetch_counted(con, "attendance_rate", filters, group_by, columns)
+    counts = ["n_scheduled", "n_attended", "n_excused", "n_no_show", "n_cancelled"]
+    counted = fetch_weighted(con, "attendance_rate", filters, group_by, ["group_value", *counts])
     out = []
-    for group, eps in rows.groupby("group_value", sort=True):
-        counts = eps[["n_scheduled", "n_attended", "n_excused", "n_no_show", "n_cancelled"]]
+    for group, part in counted.groupby("group_value", sort=True):
+        weights = part[WEIGHT].to_numpy("int64")
+        totals = {c: int((part[c].to_numpy("int64") * weights).sum()) for c in counts}
+        scheduled = repeated(part, "n_scheduled")
         out.append(
-            {"group_value": group, "n_episodes": len(eps)}
-            | counts.sum().astype("int64").to_dict()
-            | _ratio_columns("attendance_rate", eps["n_attended"], eps["n_scheduled"])
-            | _ratio_columns("no_show_rate", eps["n_no_show"], eps["n_scheduled"])
+            {"group_value": group, "n_episodes": int(weights.sum())}
+            | totals
+            | _ratio_columns("attendance_rate", repeated(part, "n_attended"), scheduled)
+            | _ratio_columns("no_show_rate", repeated(part, "n_no_show"), scheduled)
             | {"interval_method": CLUSTER}
         )
     return as_counts(pd.DataFrame(out, columns=ATTENDANCE_COLUMNS))
@@ -68,10 +72,10 @@ def hours_per_week(
 ) -> pd.DataFrame:
     """Share of complete episode-weeks with attended hours at the ASAM minimum (9 h; 6 under 18)."""
     args = (con, "hours_per_week", filters, group_by)
-    rows = fetch_counted(
+    weeks = fetch_weighted(
         *args, ["group_value", "attended_hours", "meets_minimum"], minimum_hours=minimum_hours
     )
-    episodes = fetch_counted(
+    episodes = fetch_weighted(
         *args,
         ["group_value", "n_weeks", "n_meeting"],
         per_episode="group_value, count(*) as n_weeks, "
@@ -81,18 +85,21 @@ def hours_per_week(
     per_group = dict(list(episodes.groupby("group_value", sort=True)))
     rule = "ASAM 2.1: 9 h adults, 6 h under 18" if minimum_hours is None else f"{minimum_hours} h"
     out = []
-    for group, weeks in rows.groupby("group_value", sort=True):
+    for group, part in weeks.groupby("group_value", sort=True):
         per_episode = per_group[group]
-        hours = weeks["attended_hours"].to_numpy(float)
+        hours = repeated(part, "attended_hours")
+        meets = part["meets_minimum"].to_numpy(bool)
         out.append(
             {
                 "group_value": group,
-                "n_episodes": len(per_episode),
-                "n_weeks": len(weeks),
-                "n_weeks_meeting_minimum": int(weeks["meets_minimum"].sum()),
+                "n_episodes": int(per_episode[WEIGHT].sum()),
+                "n_weeks": len(hours),
+                "n_weeks_meeting_minimum": int(part[WEIGHT].to_numpy()[meets].sum()),
             }
             | _ratio_columns(
-                "meeting_minimum_rate", per_episode["n_meeting"], per_episode["n_weeks"]
+                "meeting_minimum_rate",
+                repeated(per_episode, "n_meeting"),
+                repeated(per_episode, "n_weeks"),
             )
             | {
                 "hours_per_week_mean": float(hours.mean()),

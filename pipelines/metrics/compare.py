@@ -12,13 +12,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import fetch_counted, kruskal_wallis
+from pipelines.metrics._common import fetch_weighted, kruskal_wallis, repeated
 from pipelines.metrics.attendance import initiation_engagement
 from pipelines.metrics.census import completion_rate, readmission_rate
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.metrics.followup import followup_outcomes, followup_status
-from pipelines.metrics.length_of_stay import length_of_stay_rows
-from pipelines.metrics.retention import retention_rows
+from pipelines.metrics.retention import retention_arrays, retention_groups, retention_rows
 from pipelines.stats import (
     benjamini_hochberg,
     compare_amounts,
@@ -83,10 +82,14 @@ def _rate_row(metric: str, label: str, table: pd.DataFrame, x: str, n: str) -> d
     }
 
 
-def _amount_row(metric: str, label: str, rows: pd.DataFrame, column: str) -> dict:
+def _samples(counted: pd.DataFrame, column: str) -> dict[object, np.ndarray]:
+    """Each group's values of `column` (one per row, missing dropped), from fetch_weighted."""
+    counted = counted.dropna(subset=[column])
+    return {g: repeated(part, column) for g, part in counted.groupby("group_value", sort=True)}
+
+
+def _amount_row(metric: str, label: str, samples: dict[object, np.ndarray]) -> dict:
     """Compare a skewed amount (one value per episode) across groups; medians side by side."""
-    rows = rows.dropna(subset=[column])
-    samples = {g: part[column].to_numpy(float) for g, part in rows.groupby("group_value")}
     values = {g: float(np.median(v)) for g, v in samples.items()}
     row = {"metric": metric, "label": f"{label} (median)", "kind": "amount"} | NO_TEST
     row |= NO_EFFECT | _side_by_side(values, {g: v.size for g, v in samples.items()})
@@ -118,18 +121,17 @@ def _amount_row(metric: str, label: str, rows: pd.DataFrame, column: str) -> dic
 def _retention_row(rows: pd.DataFrame, day: int) -> dict:
     """Log-rank across groups; the value shown is the share retained at `day` (Kaplan–Meier)."""
     values, counts = {}, {}
-    for group, part in rows.groupby("group_value", sort=True):
-        curve = kaplan_meier(part["retention_days"], part["retention_event"])
+    for group, durations, events in retention_groups(rows):
+        curve = kaplan_meier(durations, events)
         values[group] = float(survival_at(curve, [day])["survival"].iloc[0])
-        counts[group] = len(part)
+        counts[group] = len(durations)
     label = f"retained at day {day} (Kaplan-Meier)"
     row = {"metric": "retention", "label": label, "kind": "curve"} | NO_TEST | NO_EFFECT
     row |= _side_by_side(values, counts)
     if len(values) < 2:
         return row | {"note": "fewer than 2 groups: nothing to compare"}
-    durations = rows["retention_days"].to_numpy(float)
-    events = rows["retention_event"].to_numpy(bool)
-    result = logrank(durations, events, rows["group_value"])
+    groups, durations, events = retention_arrays(rows)
+    result = logrank(durations, events, groups)
     row |= {
         "test": "log-rank",
         "statistic": result.statistic,
@@ -139,7 +141,7 @@ def _retention_row(rows: pd.DataFrame, day: int) -> dict:
     }
     if len(values) == 2:
         first, second = list(values)
-        hr = hazard_ratio_logrank(durations, events, rows["group_value"], reference=first)
+        hr = hazard_ratio_logrank(durations, events, groups, reference=first)
         row |= {
             "effect_name": f"hazard ratio of premature exit (Peto): {second} vs {first}",
             "effect": hr.hazard_ratio,
@@ -161,13 +163,15 @@ def compare_groups(
     readmission = readmission_rate(con, filters=filters, group_by=group_by)
     iet = initiation_engagement(con, filters=filters, group_by=group_by)
     columns = ["group_value", "n_attended", "n_scheduled"]
-    attendance = fetch_counted(con, "attendance_rate", filters, group_by, columns)
+    attendance = fetch_weighted(con, "attendance_rate", filters, group_by, columns)
     attendance = attendance[attendance["n_scheduled"] > 0]
     attendance = attendance.assign(rate=attendance["n_attended"] / attendance["n_scheduled"])
     columns = ["group_value", "timepoint", "days_abstinent_rate"]
-    points = fetch_counted(
+    points = fetch_weighted(
         con, "abstinence_by_timepoint", filters, group_by, columns, in_window_only=True
     )
+    columns = ["group_value", "los_days"]
+    stays = fetch_weighted(con, "length_of_stay", filters, group_by, columns)
     rows = [
         _rate_row(
             "completion_rate", "completed / discharged", completion, "n_completed", "n_discharged"
@@ -180,13 +184,8 @@ def compare_groups(
             "n_discharged",
         ),
         _retention_row(retention_rows(con, filters, group_by), retention_day),
-        _amount_row(
-            "length_of_stay",
-            "length of stay, days",
-            length_of_stay_rows(con, filters, group_by),
-            "los_days",
-        ),
-        _amount_row("attendance_rate", "attendance rate per episode", attendance, "rate"),
+        _amount_row("length_of_stay", "length of stay, days", _samples(stays, "los_days")),
+        _amount_row("attendance_rate", "attendance rate per episode", _samples(attendance, "rate")),
         _rate_row(
             "initiation_rate",
             "initiation (HEDIS IET-style)",
@@ -212,9 +211,8 @@ def compare_groups(
     for timepoint in ("intake", "discharge"):
         subset = points[points["timepoint"] == timepoint]
         label = f"percent days abstinent at {timepoint}"
-        rows.append(
-            _amount_row(f"days_abstinent_rate_{timepoint}", label, subset, "days_abstinent_rate")
-        )
+        samples = _samples(subset, "days_abstinent_rate")
+        rows.append(_amount_row(f"days_abstinent_rate_{timepoint}", label, samples))
     status = followup_status(con, filters=filters, group_by=group_by)
     outcomes = followup_outcomes(con, filters=filters, group_by=group_by)
     outcomes = outcomes[outcomes["outcome"] == "abstinent"]

@@ -6,8 +6,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import add_wilson, as_counts, fetch
+from pipelines.metrics._common import WEIGHT, add_wilson, as_counts, fetch
 from pipelines.metrics.filters import ALL, Filters
+from pipelines.metrics.runner import metric_sql, run_sql
 from pipelines.stats import benjamini_hochberg, compare_amounts, compare_proportions
 
 SAMHSA_TARGET = 0.80
@@ -69,12 +70,13 @@ def followup_outcomes(
     return df.astype({"timepoint_order": "int64", "outcome_order": "int64"})
 
 
-def _category_rows(column: str, followed: pd.DataFrame, lost: pd.DataFrame) -> list[dict]:
-    # unique() first: iterating an Arrow-backed column value by value took seconds.
-    present = set(followed[column].dropna().unique()) | set(lost[column].dropna().unique())
-    levels = sorted(present, key=str)
-    n_f = followed[column].value_counts().reindex(levels, fill_value=0).to_numpy()
-    n_l = lost[column].value_counts().reindex(levels, fill_value=0).to_numpy()
+def _category_rows(
+    followed: pd.Series, lost: pd.Series, n_followed: int, n_lost: int
+) -> list[dict]:
+    """Rows of one characteristic: episodes per level (`followed`, `lost`: level -> count)."""
+    levels = sorted(set(followed.index) | set(lost.index), key=str)
+    n_f = followed.reindex(levels, fill_value=0).to_numpy("int64")
+    n_l = lost.reindex(levels, fill_value=0).to_numpy("int64")
     test, statistic, p_value, note = "", np.nan, np.nan, "one level only: nothing to test"
     if len(levels) >= 2:
         result = compare_proportions(n_f, n_f + n_l)
@@ -86,8 +88,8 @@ def _category_rows(column: str, followed: pd.DataFrame, lost: pd.DataFrame) -> l
             "value_kind": "share",
             "n_followed": int(a),
             "n_lost": int(b),
-            "followed_value": a / len(followed) if len(followed) else np.nan,
-            "lost_value": b / len(lost) if len(lost) else np.nan,
+            "followed_value": a / n_followed if n_followed else np.nan,
+            "lost_value": b / n_lost if n_lost else np.nan,
             "test": test,
             "statistic": statistic,
             "p_value": p_value,
@@ -97,9 +99,8 @@ def _category_rows(column: str, followed: pd.DataFrame, lost: pd.DataFrame) -> l
     ]
 
 
-def _amount_row(column: str, followed: pd.DataFrame, lost: pd.DataFrame) -> dict:
-    a = followed[column].dropna().to_numpy(float)
-    b = lost[column].dropna().to_numpy(float)
+def _amount_row(a: np.ndarray, b: np.ndarray) -> dict:
+    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
     row = {"level": "median", "value_kind": "median", "n_followed": a.size, "n_lost": b.size}
     row |= {"followed_value": np.median(a) if a.size else np.nan}
     row |= {"lost_value": np.median(b) if b.size else np.nan}
@@ -111,6 +112,24 @@ def _amount_row(column: str, followed: pd.DataFrame, lost: pd.DataFrame) -> dict
     return row | {"test": "", "statistic": np.nan, "p_value": np.nan, "note": note}
 
 
+def _bias_counts(
+    con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None, timepoint: str | None
+) -> pd.DataFrame:
+    """Episodes of followup_bias.sql counted per group, followed or lost, and value of each
+    characteristic (one grouping set per characteristic; `set_` names it). One scan, a few
+    hundred rows, instead of one row per episode and a value_counts per characteristic."""
+    characteristics = [*AMOUNTS, *CATEGORIES]
+    sets = ", ".join(f"(group_value, is_followed, {c})" for c in characteristics)
+    which = " ".join(f"when grouping({c}) = 0 then '{c}'" for c in characteristics)
+    sql = (
+        f"select group_value, is_followed, {', '.join(characteristics)}, "
+        f"case {which} end as set_, count(*) as {WEIGHT} "
+        f"from ({metric_sql('followup_bias')}) as episodes group by grouping sets ({sets}) "
+        "order by all"
+    )
+    return run_sql(con, sql, filters.params(group_by) | {"timepoint": timepoint})
+
+
 def followup_bias(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -119,18 +138,30 @@ def followup_bias(
     timepoint: str | None = None,
 ) -> pd.DataFrame:
     """Retention-bias table: intake characteristics of followed vs lost, with a test per row."""
-    rows = fetch(con, "followup_bias", filters, group_by, timepoint=timepoint)
+    counted = _bias_counts(con, filters, group_by, timepoint)
     out = []
-    for group, episodes in rows.groupby("group_value", sort=True):
-        followed = episodes[episodes["is_followed"]]
-        lost = episodes[~episodes["is_followed"]]
+    for group, episodes in counted.groupby("group_value", sort=True):
+        sets = dict(list(episodes.groupby("set_", sort=False)))
+        first = sets["sex"]  # every set counts every episode once
+        is_followed = first["is_followed"].to_numpy(bool)
+        weights = first[WEIGHT].to_numpy("int64")
+        n_followed, n_lost = int(weights[is_followed].sum()), int(weights[~is_followed].sum())
         part = []
         for column, label in AMOUNTS.items():
-            part.append({"characteristic": label} | _amount_row(column, followed, lost))
+            rows = sets[column]
+            followed = rows["is_followed"].to_numpy(bool)
+            values = np.repeat(rows[column].to_numpy(float), rows[WEIGHT].to_numpy("int64"))
+            flags = np.repeat(followed, rows[WEIGHT].to_numpy("int64"))
+            part.append({"characteristic": label} | _amount_row(values[flags], values[~flags]))
         for column, label in CATEGORIES.items():
-            part += [{"characteristic": label} | r for r in _category_rows(column, followed, lost)]
+            rows = sets[column].dropna(subset=[column])
+            by_level = rows.groupby(["is_followed", column])[WEIGHT].sum()
+            followed = by_level.get(True, pd.Series(dtype="int64"))
+            lost = by_level.get(False, pd.Series(dtype="int64"))
+            found = _category_rows(followed, lost, n_followed, n_lost)
+            part += [{"characteristic": label} | r for r in found]
         frame = pd.DataFrame(part).assign(
-            group_value=group, n_followed_total=len(followed), n_lost_total=len(lost)
+            group_value=group, n_followed_total=n_followed, n_lost_total=n_lost
         )
         # One test per characteristic: adjust across characteristics, not across level rows.
         tests = frame.drop_duplicates("characteristic")[["characteristic", "p_value"]]

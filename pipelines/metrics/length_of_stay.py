@@ -6,7 +6,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import as_counts, fetch, fetch_counted
+from pipelines.metrics._common import as_counts, fetch, fetch_weighted, repeated
 from pipelines.metrics.filters import ALL, Filters
 
 LOS_COLUMNS = [
@@ -21,8 +21,7 @@ LOS_COLUMNS = [
 ]
 
 
-def _summary(los: pd.Series) -> dict[str, float]:
-    days = los.to_numpy(dtype=float)
+def _summary(days: np.ndarray) -> dict[str, float]:
     q1, median, q3 = np.quantile(days, [0.25, 0.5, 0.75])  # R's default type 7
     return {
         "n_discharges": int(days.size),
@@ -33,35 +32,25 @@ def _summary(los: pd.Series) -> dict[str, float]:
     }
 
 
-def length_of_stay_rows(
-    con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None
-) -> pd.DataFrame:
-    """One row per discharged episode (without its id): what the statistics are computed on."""
-    columns = ["group_value", "discharge_reason_order", "discharge_reason"]
-    columns += ["discharge_reason_label", "los_days"]
-    return fetch_counted(con, "length_of_stay", filters, group_by, columns)
-
-
 def length_of_stay(
     con: duckdb.DuckDBPyConnection, *, filters: Filters = ALL, group_by: str | None = None
 ) -> pd.DataFrame:
     """Median, quartiles (type 7) and mean length of stay of discharges, all and per reason."""
-    rows = length_of_stay_rows(con, filters, group_by)
+    keys = ["discharge_reason_order", "discharge_reason", "discharge_reason_label"]
+    columns = ["group_value", *keys, "los_days"]
+    rows = fetch_weighted(con, "length_of_stay", filters, group_by, columns)
     out = []
     for group, episodes in rows.groupby("group_value", sort=True):
         out.append(
             {"group_value": group, "discharge_reason": "all"}
             | {"discharge_reason_label": "All discharges"}
-            | _summary(episodes["los_days"])
+            | _summary(repeated(episodes, "los_days"))
         )
-        by_reason = episodes.groupby(
-            ["discharge_reason_order", "discharge_reason", "discharge_reason_label"], sort=True
-        )
-        for (_, reason, label), subset in by_reason:
+        for (_, reason, label), subset in episodes.groupby(keys, sort=True):
             out.append(
                 {"group_value": group, "discharge_reason": reason}
                 | {"discharge_reason_label": label}
-                | _summary(subset["los_days"])
+                | _summary(repeated(subset, "los_days"))
             )
     return pd.DataFrame(out, columns=LOS_COLUMNS).astype({"n_discharges": "int64"})
 

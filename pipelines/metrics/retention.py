@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import fetch_counted
+from pipelines.metrics._common import WEIGHT, fetch_weighted, repeated
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.stats import (
     hazard_ratio_logrank,
@@ -39,14 +39,29 @@ CURVE_COLUMNS = {
 
 
 def retention_rows(con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None):
-    """One row per episode (without its id): retention days and event."""
+    """Retention days and event of the episodes, counted (fetch_weighted: one row per distinct
+    group, days and event, with how many episodes have it)."""
     columns = ["group_value", "retention_days", "retention_event"]
-    return fetch_counted(con, "retention_curve", filters, group_by, columns)
+    return fetch_weighted(con, "retention_curve", filters, group_by, columns)
 
 
-def _groups(rows: pd.DataFrame):
+def retention_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group, days and event of every episode (one value per episode again)."""
+    return (
+        repeated(rows, "group_value", object),
+        repeated(rows, "retention_days", float),
+        repeated(rows, "retention_event", bool),
+    )
+
+
+def retention_groups(rows: pd.DataFrame):
+    """(group, days, events) of every group, in group order, one value per episode."""
     for group, episodes in rows.groupby("group_value", sort=True):
-        yield group, episodes["retention_days"].to_numpy(float), episodes["retention_event"]
+        yield (
+            group,
+            repeated(episodes, "retention_days"),
+            repeated(episodes, "retention_event", bool),
+        )
 
 
 def retention_curve(
@@ -55,7 +70,7 @@ def retention_curve(
     """Kaplan–Meier curve of time to premature exit with log-log 95% bands, per group."""
     parts = [
         kaplan_meier(days, events).rename(columns=CURVE_COLUMNS).assign(group_value=group)
-        for group, days, events in _groups(retention_rows(con, filters, group_by))
+        for group, days, events in retention_groups(retention_rows(con, filters, group_by))
     ]
     columns = ["group_value", *CURVE_COLUMNS.values()]
     if not parts:
@@ -73,9 +88,9 @@ def retention_at(
 ) -> pd.DataFrame:
     """Share retained (Kaplan–Meier) at set days, log-log 95% band and the number at risk."""
     out = []
-    for group, durations, events in _groups(retention_rows(con, filters, group_by)):
+    for group, durations, events in retention_groups(retention_rows(con, filters, group_by)):
         at = survival_at(kaplan_meier(durations, events), list(days))
-        event_days = np.sort(durations[events.to_numpy(bool)])
+        event_days = np.sort(durations[events])
         at = at.rename(columns=CURVE_COLUMNS).assign(
             group_value=group,
             n_episodes=len(durations),
@@ -103,7 +118,7 @@ def retention_median(
 ) -> pd.DataFrame:
     """Kaplan–Meier median days to premature exit (R's convention) with its 95% interval."""
     out = []
-    for group, durations, events in _groups(retention_rows(con, filters, group_by)):
+    for group, durations, events in retention_groups(retention_rows(con, filters, group_by)):
         lower, upper = km_median_ci(durations, events)
         n_events = int(events.sum())
         out.append(
@@ -158,13 +173,13 @@ def retention_logrank(
     ]
     groups = sorted(rows["group_value"].unique())
     if len(groups) < 2:
-        out = rows.groupby("group_value").agg(
-            n_episodes=("retention_days", "size"), n_events=("retention_event", "sum")
+        counted = rows.assign(n_events=rows["retention_event"].astype("int64") * rows[WEIGHT])
+        out = counted.groupby("group_value").agg(
+            n_episodes=(WEIGHT, "sum"), n_events=("n_events", "sum")
         )
         return out.reset_index().reindex(columns=columns).assign(test="log-rank: needs 2 groups")
-    durations = rows["retention_days"].to_numpy(float)
-    events = rows["retention_event"].to_numpy(bool)
-    result = logrank(durations, events, rows["group_value"])
+    labels, durations, events = retention_arrays(rows)
+    result = logrank(durations, events, labels)
     reference = groups[0] if reference is None else reference
     if reference not in groups:
         raise ValueError(f"reference {reference!r} is not one of the groups {groups}")
@@ -177,10 +192,8 @@ def retention_logrank(
         if group == reference:
             ratios.append((1.0, np.nan, np.nan))
             continue
-        pair = rows["group_value"].isin([group, reference]).to_numpy()
-        hr = hazard_ratio_logrank(
-            durations[pair], events[pair], rows["group_value"][pair], reference=reference
-        )
+        pair = (labels == group) | (labels == reference)
+        hr = hazard_ratio_logrank(durations[pair], events[pair], labels[pair], reference=reference)
         ratios.append((hr.hazard_ratio, hr.lower, hr.upper))
     table[["hazard_ratio", "hazard_ratio_lower", "hazard_ratio_upper"]] = ratios
     return table.assign(

@@ -2,9 +2,10 @@
 relapse with the log-rank test, and the weekly positivity curve under each missing-data rule.
 
 Each function takes `(con, *, filters, group_by, ...)` like pipelines.metrics; definitions are
-evaluated in Python on the words of marts.episode_words (`pattern_episodes.sql`), statistics come
-from pipelines.stats. A definition or rule may be one id or several: results are stacked with
-`definition` and `missing` columns, so several can be shown side by side.
+evaluated in Python on the distinct words of marts.episode_words (`pattern_episodes.sql`,
+counted per group), statistics come from pipelines.stats. A definition or rule may be one id or
+several: results are stacked with `definition` and `missing` columns, so several can be shown
+side by side.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.patterns.bulk import evaluate
 from pipelines.patterns.definitions import DEFINITIONS, Definition
-from pipelines.patterns.episodes import episode_words, run_pattern_sql
+from pipelines.patterns.episodes import counted_words, run_pattern_sql
 from pipelines.patterns.substances import check_substance
 from pipelines.patterns.words import MISSING_RULES, check_missing_rule
 from pipelines.stats import kaplan_meier, logrank, wilson_interval
@@ -66,10 +67,11 @@ def _outcomes(
     missing: Many,
     kinds: tuple[str, ...],
 ) -> Iterator[tuple[Definition, str, pd.DataFrame]]:
-    """(definition, rule, frame of group_value, time, event) for every definition and rule."""
+    """(definition, rule, frame of group_value, time, event, n_episodes) for every definition and
+    rule: one row per group and distinct word, weighed by the episodes that have it."""
     chosen = _definitions(definition, kinds)
     rules = [check_missing_rule(m) for m in _many(missing)]
-    words = episode_words(con, filters=filters, group_by=group_by, substance=substance)
+    words = counted_words(con, filters=filters, group_by=group_by, substance=substance)
     for rule in rules:
         values = evaluate(words["word"], [d.id for d in chosen], rule)
         for d in chosen:
@@ -78,7 +80,18 @@ def _outcomes(
             else:
                 time, event = values[f"{d.id}_time"], values[f"{d.id}_event"]
             frame = pd.DataFrame({"group_value": words["group_value"], "time": time})
-            yield d, rule, frame.assign(event=event.astype("Float64"))
+            frame = frame.assign(event=event.astype("Float64"), n_episodes=words["n_episodes"])
+            yield d, rule, frame
+
+
+def _per_episode(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Times, events and groups repeated back to one value per episode (for the curves)."""
+    repeats = frame["n_episodes"].to_numpy("int64")
+    return (
+        np.repeat(frame["time"].to_numpy(float), repeats),
+        np.repeat(frame["event"].to_numpy(bool), repeats),
+        np.repeat(frame["group_value"].to_numpy(object), repeats),
+    )
 
 
 def relapse_rate(
@@ -99,10 +112,13 @@ def relapse_rate(
         con, filters, group_by, definition, substance, missing, RATE_KINDS
     ):
         for group, part in frame.groupby("group_value", sort=True):
-            evaluable = part["event"].notna()
-            n, k = int(evaluable.sum()), int(part.loc[evaluable, "event"].sum())
+            evaluable = part["event"].notna().to_numpy()
+            weights = part["n_episodes"].to_numpy("int64")
+            events = part["event"].to_numpy(float, na_value=0.0)
+            n, k = int(weights[evaluable].sum()), int((weights * events)[evaluable].sum())
             low, high = wilson_interval(k, n)
-            rows.append((group, d.id, rule, len(part), n, k, k / n if n else np.nan, low, high))
+            n_episodes = int(weights.sum())
+            rows.append((group, d.id, rule, n_episodes, n, k, k / n if n else np.nan, low, high))
     columns = ["group_value", "definition", "missing", "n_episodes", "n_evaluable", "n_events"]
     columns += ["event_rate", "event_rate_lower", "event_rate_upper"]
     return pd.DataFrame(rows, columns=columns).assign(substance=check_substance(substance))
@@ -123,7 +139,8 @@ def relapse_curve(
         con, filters, group_by, definition, substance, missing, ("time_event",)
     ):
         for group, part in frame.dropna(subset=["event"]).groupby("group_value", sort=True):
-            curve = kaplan_meier(part["time"].to_numpy(float), part["event"].to_numpy(bool))
+            time, event, _ = _per_episode(part)
+            curve = kaplan_meier(time, event)
             parts.append(
                 curve.rename(columns=CURVE_COLUMNS).assign(
                     group_value=group, definition=d.id, missing=rule
@@ -157,12 +174,13 @@ def relapse_logrank(
         groups = sorted(frame["group_value"].unique())
         if len(groups) < 2:
             for group, part in frame.groupby("group_value"):
-                n_events = int(part["event"].sum())
-                rows.append((group, d.id, rule, len(part), n_events, np.nan, np.nan, 0, np.nan))
+                weights = part["n_episodes"].to_numpy("int64")
+                n_events = int((weights * part["event"].to_numpy(float)).sum())
+                n = int(weights.sum())
+                rows.append((group, d.id, rule, n, n_events, np.nan, np.nan, 0, np.nan))
             continue
-        result = logrank(
-            frame["time"].to_numpy(float), frame["event"].to_numpy(bool), frame["group_value"]
-        )
+        time, event, group_values = _per_episode(frame)
+        result = logrank(time, event, group_values)
         for group, n, observed, expected in zip(
             result.groups, result.n, result.observed, result.expected, strict=True
         ):

@@ -5,7 +5,8 @@
 --   negative screens in a row, and falls in the last $recent_days days (active only);
 -- no contact: no attended session for $no_contact_days days or more (active only);
 -- follow-up overdue: a follow-up still pending after its window closed (marts.followups).
--- Screens as in negative_screen_rate.sql. Client-level: directors only (pipelines.access).
+-- Screens and runs of negative screen days: marts.episode_screens. Client-level: directors only
+-- (pipelines.access).
 with episodes as (
     select * from marts.filtered_episodes(
         $date_from, $date_to, $quarters, $tracks, $sites, $levels, $medications, $sexes,
@@ -26,29 +27,8 @@ no_shows as (
     group by s.episode_id
 ),
 
-screens as (
-    select episode_id, test_date, bool_or(is_use) as shows_use
-    from marts.substance_tests
-    where is_in_episode and method in ('uds', 'breath') and result in ('positive', 'negative')
-    group by episode_id, test_date
-),
-
-ordered as (
-    select
-        *,
-        row_number() over (partition by episode_id order by test_date desc) as recency
-    from screens
-),
-
 runs as (
-    select
-        episode_id,
-        max(test_date) filter (where recency = 1) as last_screen_date,
-        bool_or(shows_use) filter (where recency = 1) as is_last_screen_positive,
-        coalesce(min(recency) filter (where recency >= 2 and shows_use), max(recency) + 1) - 2
-            as n_negative_before_last
-    from ordered
-    group by episode_id
+    select * from marts.episode_screens
 ),
 
 overdue as (

@@ -1,7 +1,8 @@
 -- coverage: how much of what should have been measured was: the share of treatment weeks with at
 -- least one screen, and the share of due follow-ups that were attempted.
 -- Grain: one row per group per measure. Weeks: complete and partial episode-weeks with at least one
--- scheduled session (marts.episode_weeks); a screen is a UDS or breath test with a valid result.
+-- scheduled session (marts.episode_weeks); a screen is a UDS or breath test with a valid result;
+-- both counted per episode in marts.episode_screens.
 -- Follow-ups: due by the cut-off (is_due) and not deceased; attempted = any status but pending.
 with episodes as (
     select * from marts.filtered_episodes(
@@ -10,24 +11,17 @@ with episodes as (
     )
 ),
 
-screened_weeks as (
-    select distinct episode_id, week_number
-    from marts.substance_tests
-    where is_in_episode and method in ('uds', 'breath') and result in ('positive', 'negative')
-),
-
 weeks as (
     select
         e.group_value,
         'weeks with a screen' as measure,
         1 as measure_order,
-        count(*) filter (where s.episode_id is not null) as n_covered,
-        count(*) as n_expected
+        sum(s.n_screened_weeks)::bigint as n_covered,
+        sum(s.n_scheduled_weeks)::bigint as n_expected
     from episodes as e
-    inner join marts.episode_weeks as w using (episode_id)
-    left join screened_weeks as s using (episode_id, week_number)
-    where w.n_scheduled > 0
+    inner join marts.episode_screens as s using (episode_id)
     group by e.group_value
+    having sum(s.n_scheduled_weeks) > 0
 ),
 
 followups as (

@@ -1,9 +1,13 @@
--- negative_screen_rate: each episode's drug and alcohol screens and how many showed no use.
--- Grain: one row per episode. A screen is one urine drug screen or breath test on one day (all
--- substances of that method and day together); it is negative when no substance shows use (a
--- positive for the prescribed medication is adherence, not use: marts.substance_tests.is_use).
--- Invalid results and self-reports are not screens. Rate = negative screens / screens, pooled in
--- Python with a cluster-robust interval (screens of one client are not independent).
+-- negative_screen_rate: episodes counted by their number of drug and alcohol screens and of
+-- those that showed no use.
+-- Grain: one row per group per (n_screens, n_negative) pair, with the episodes that have it. A
+-- screen is one urine drug screen or breath test on one day (all substances of that method and
+-- day together); it is negative when no substance shows use (a positive for the prescribed
+-- medication is adherence, not use: marts.substance_tests.is_use). Invalid results and
+-- self-reports are not screens (marts.episode_screens). Rate = negative screens / screens,
+-- pooled in Python with a cluster-robust interval (screens of one client are not independent).
+-- Why counted: episodes with the same counts add the same terms, and a million episode rows
+-- cost more to move into Python than the statistics take.
 with episodes as (
     select * from marts.filtered_episodes(
         $date_from, $date_to, $quarters, $tracks, $sites, $levels, $medications, $sexes,
@@ -11,22 +15,15 @@ with episodes as (
     )
 ),
 
-screens as (
-    select episode_id, test_date, method, bool_or(is_use) as shows_use
-    from marts.substance_tests
-    where is_in_episode and method in ('uds', 'breath') and result in ('positive', 'negative')
-    group by episode_id, test_date, method
-),
-
 final as (
     select
         e.group_value,
-        e.episode_id,
-        count(s.episode_id) as n_screens,
-        count(s.episode_id) filter (where not s.shows_use) as n_negative
+        s.n_screens,
+        s.n_negative_screens as n_negative,
+        count(*) as n_episodes
     from episodes as e
-    left join screens as s using (episode_id)
-    group by e.group_value, e.episode_id
+    inner join marts.episode_screens as s using (episode_id)
+    group by all
 )
 
-select * from final order by group_value, episode_id
+select * from final order by group_value, n_screens, n_negative

@@ -46,15 +46,39 @@ discharges as (
     group by all
 ),
 
+-- Active at a census date = admitted by it minus those who left by it (discharged on or after
+-- their admission, by that date). Running sums of monthly counts give it per month; joining
+-- every episode to every census date grew with episodes x months (docs/performance.md).
+admitted as (
+    select e.group_value, e.admission_month as month, count(*) as n_admitted
+    from episodes as e
+    cross join parameters as p
+    where e.admission_date <= p.as_of
+    group by all
+),
+
+left_care as (
+    select
+        e.group_value,
+        date_trunc('month', greatest(e.admission_date, e.discharge_date))::date as month,
+        count(*) as n_left
+    from episodes as e
+    cross join parameters as p
+    where e.discharge_date is not null and greatest(e.admission_date, e.discharge_date) <= p.as_of
+    group by all
+),
+
 active as (
-    select g.group_value, c.month, c.census_date, count(e.episode_id) as n_active_end
+    select
+        g.group_value,
+        c.month,
+        c.census_date,
+        sum(coalesce(a.n_admitted, 0) - coalesce(l.n_left, 0))
+            over (partition by g.group_value order by c.month)::bigint as n_active_end
     from census_dates as c
     cross join groups as g
-    left join episodes as e
-        on e.group_value = g.group_value
-        and e.admission_date <= c.census_date
-        and (e.discharge_date is null or e.discharge_date > c.census_date)
-    group by all
+    left join admitted as a on a.group_value = g.group_value and a.month = c.month
+    left join left_care as l on l.group_value = g.group_value and l.month = c.month
 ),
 
 final as (

@@ -1,11 +1,12 @@
 -- initiation_engagement: treatment initiation and engagement, HEDIS IET-style.
 -- Grain: one row per group. Days with an attended session count once (distinct dates), up to
--- the effective discharge. Initiated: the 2nd attended day falls within $initiation_days (14)
--- of admission (the admission day is day 0); its date is the initiation date. Engaged: initiated
--- and at least $engagement_services (2) more attended days in the $engagement_days (34) after
--- the initiation date. Denominators: episodes admitted at least 14 (initiation) or 14 + 34
--- (engagement) days before the cut-off, so every counted window has passed. Citation: NCQA
--- HEDIS "Initiation and Engagement of Substance Use Disorder Treatment (IET)".
+-- the effective discharge (marts.episode_attended_days). Initiated: the 2nd attended day falls
+-- within $initiation_days (14) of admission (the admission day is day 0); its date is the
+-- initiation date. Engaged: initiated and at least $engagement_services (2) more attended days
+-- in the $engagement_days (34) after the initiation date. Denominators: episodes admitted at
+-- least 14 (initiation) or 14 + 34 (engagement) days before the cut-off, so every counted window
+-- has passed. Citation: NCQA HEDIS "Initiation and Engagement of Substance Use Disorder Treatment
+-- (IET)".
 with episodes as (
     select * from marts.filtered_episodes(
         $date_from, $date_to, $quarters, $tracks, $sites, $levels, $medications, $sexes,
@@ -13,46 +14,27 @@ with episodes as (
     )
 ),
 
-sessions as (
-    select * from marts.sessions where is_in_episode and is_attended
-),
-
 parameters as (
     select * from meta.parameters
 ),
 
-attended_days as (
-    -- Days since admission of each attended session (a day with two sessions twice). The 2nd
-    -- distinct day is the smallest day after the first one: plain aggregates over these rows
-    -- are several times faster than numbering distinct days (docs/performance.md).
-    select s.episode_id, s.session_date - e.admission_date as day
-    from sessions as s
-    inner join episodes as e using (episode_id)
-    cross join parameters as p
-    where s.session_date <= coalesce(e.discharge_date, p.as_of)
-),
-
-first_days as (
-    select episode_id, min(day) as first_day
-    from attended_days
-    group by episode_id
+attended as (
+    select * from marts.episode_attended_days
 ),
 
 initiation as (
-    select a.episode_id, min(a.day) as initiation_day
-    from attended_days as a
-    inner join first_days as f using (episode_id)
-    where a.day > f.first_day
-    group by a.episode_id
-    having min(a.day) <= $initiation_days
-),
-
-engagement as (
-    select a.episode_id, count(distinct a.day) as n_after_initiation
-    from attended_days as a
-    inner join initiation as i using (episode_id)
-    where a.day > i.initiation_day and a.day <= i.initiation_day + $engagement_days
-    group by a.episode_id
+    -- The list is sorted and distinct: its 2nd day is the initiation day, and at least
+    -- $engagement_services more days fall within $engagement_days after it exactly when the
+    -- ($engagement_services)-th day after it does (no per-day work at query time).
+    select
+        episode_id,
+        attended_days[2] as initiation_day,
+        coalesce(
+            attended_days[2 + $engagement_services] <= attended_days[2] + $engagement_days,
+            false
+        ) as is_engaged
+    from attended
+    where len(attended_days) >= 2 and attended_days[2] <= $initiation_days
 ),
 
 flags as (
@@ -62,11 +44,10 @@ flags as (
         e.admission_date + $initiation_days + $engagement_days <= p.as_of
             as is_eligible_engagement,
         i.episode_id is not null as is_initiated,
-        coalesce(g.n_after_initiation, 0) >= $engagement_services as is_engaged
+        coalesce(i.is_engaged, false) as is_engaged
     from episodes as e
     cross join parameters as p
     left join initiation as i using (episode_id)
-    left join engagement as g using (episode_id)
 ),
 
 final as (
