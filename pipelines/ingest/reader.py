@@ -17,8 +17,8 @@ import duckdb
 
 from pipelines.checks import Check, ValueRules, checked_sql, literal, normalized_expression, quote
 from pipelines.contract import TABLES
-from pipelines.ingest import lines
-from pipelines.ingest.sources import FileRefused, Source
+from pipelines.ingest import lines, order
+from pipelines.ingest.sources import FileRefused, Source, bind_header, read_header, settle
 
 Progress = Callable[[float], None]
 MAX_LINE_BYTES = 8 << 20
@@ -46,10 +46,8 @@ def read(
     """Insert the file's records into `raw`; return the numbers of accepted and rejected ones.
 
     `_line` is the record number + 1 here; `lines.plan` corrects it where records and lines
-    differ. A CSV record is numbered by `row_number() over ()` right on the read: DuckDB
-    guarantees that order, not the order of an insert from nested projections (the rowids of a
-    ten-million-row insert came out in shuffled blocks). The price: DuckDB streams that window on
-    one thread, so the statement does not use the second core.
+    differ. A CSV record is numbered after the insert, from the rowids of its batch (`order.py`
+    explains why that is file order), so the read runs on every core.
     """
     table = TABLES[source.table]
     select = ", ".join(
@@ -58,23 +56,38 @@ def read(
         else f"null::varchar as {quote(c)}"
         for c in table.column_names
     )
-    body, params = _source_sql(con, source)
-    checked = checked_sql(table, rules, f"(select {select}, _rec from {body})", checks)
     stored = ", ".join(
         f"case when _problem is null then {normalized_expression(c, rules)} "
         f"else {quote(c.name)} end"
         for c in table.columns
     )
     columns = ", ".join(quote(c) for c in table.column_names)
-    sql = (
-        f"insert into raw.{table.name} ({columns}, _file, _line, _run_id, _problem) "
-        f"select {stored}, {literal(source.name)}, _rec + 1, {int(run_id)}, _problem "
-        f"from ({checked})"
-    )
+
+    def insert(body: str) -> str:
+        checked = checked_sql(table, rules, f"(select {select}, _rec from {body})", checks)
+        return (
+            f"insert into raw.{table.name} ({columns}, _file, _line, _run_id, _problem) "
+            f"select {stored}, {literal(source.name)}, _rec + 1, {int(run_id)}, _problem "
+            f"from ({checked})"
+        )
+
+    body, params = _source_sql(con, source)
     try:
-        n = run_with_progress(con, sql, params, progress)[0][0]
+        if source.format == "csv":
+            n, by_rowid = order.insert_in_file_order(
+                con, insert, body, params, lambda sql: run_with_progress(con, sql, params, progress)
+            )
+        else:
+            n, by_rowid = run_with_progress(con, insert(body), params, progress)[0][0], False
     except duckdb.Error as exc:
-        raise FileRefused(source.path, None, None, f"cannot be read as a table: {exc}") from exc
+        # The pass over the bytes (a thread) may know better: a refusal, or Latin-1 after all.
+        if not settle(source):
+            raise FileRefused(source.path, None, None, f"cannot be read as a table: {exc}") from exc
+        return _again(con, source, rules, checks, progress, run_id)
+    if settle(source):
+        return _again(con, source, rules, checks, progress, run_id)
+    if by_rowid:
+        order.number_batch(con, f"raw.{table.name}", _batch(source, run_id))
     n_rejected = _rejects(con, source) if source.format == "csv" else 0
     refuse_if_mostly_rejected(source, n_rejected, n)
     return n, n_rejected
@@ -86,7 +99,7 @@ def _source_sql(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[str, di
         columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.header))) + "}"
         delim = source.delimiter.replace("'", "''")
         return (
-            "(select *, row_number() over () as _rec from read_csv($path, header = true, "
+            "(select * from read_csv($path, header = true, "
             f"auto_detect = false, columns = {columns}, delim = '{delim}', quote = '\"', "
             "escape = '\"', strict_mode = true, store_rejects = true, rejects_table = '_rejects', "
             f"rejects_scan = '_reject_scans', encoding = '{source.encoding}', "
@@ -118,6 +131,18 @@ def _source_sql(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[str, di
         "from read_parquet($path, file_row_number = true))",
         {"path": str(source.path)},
     )
+
+
+def _again(con, source: Source, rules, checks, progress, run_id: int) -> tuple[int, int]:
+    """Read the file again in the encoding the whole pass settled on (the first chunk of it,
+    which the header was read with, looked like UTF-8)."""
+    con.execute(f"delete from raw.{source.table} where {_batch(source, run_id)}")
+    bind_header(source, read_header(source))
+    return read(con, source, rules, checks, progress, run_id)
+
+
+def _batch(source: Source, run_id: int) -> str:
+    return f"_run_id = {int(run_id)} and _file = {literal(source.name)}"
 
 
 def run_with_progress(

@@ -2,13 +2,16 @@
 `os.replace`. Every run is recorded in `ingest.runs`, and a bad file changes no loaded row.
 
 Order of work: under the writer lock, copy the published file to a work file; refuse early what
-cannot be read (before any row is written); load each file; rebuild staging and marts with the
-build runner; flag cross-table warnings; write the audit rows; checkpoint, close, replace. Any
-failure discards the work file, so the published database is untouched.
+cannot be read (from the first chunk of each file, before any row is written); load each file
+(the pass that hashes its bytes runs in a thread beside DuckDB's read, and what that pass refuses
+is refused before the file's rows are kept); rebuild staging and marts with the build runner;
+flag cross-table warnings; write the audit rows; checkpoint, close, replace. Any failure
+discards the work file, so the published database is untouched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import time
@@ -25,7 +28,17 @@ from pipelines.ingest import references, store
 from pipelines.ingest.loader import FileResult, load_file
 from pipelines.ingest.loader import finish as load_finish
 from pipelines.ingest.profile import SourceProfile, load_profile
-from pipelines.ingest.sources import FileRefused, Source, bind_header, discover, read_header, scan
+from pipelines.ingest.sources import (
+    FileRefused,
+    Source,
+    background,
+    bind_header,
+    discover,
+    peek,
+    read_header,
+    scan,
+    settle,
+)
 from pipelines.load import REQUIRED_TABLES, ContractError
 from pipelines.settings import Settings
 
@@ -105,10 +118,11 @@ def run(
         db.remove_stale_work_files(target)
         try:
             sources, result.ignored = find(paths, prof, strict)
-            inspect(sources)
+            inspect(sources, whole=False)
             label = source_label or f"{kind}: " + ", ".join(s.name for s in sources)
             _load(sources, result, settings, fresh, strict, say, audit, label)
         except FileRefused as exc:
+            _settle_quietly(sources)
             if strict:
                 raise
             result.outcome, result.message = "refused", str(exc)
@@ -140,10 +154,36 @@ def find(paths: list, prof: SourceProfile, strict: bool) -> tuple[list[Source], 
     return sources, ignored
 
 
-def inspect(sources: list[Source]) -> None:
+def inspect(sources: list[Source], *, whole: bool = True) -> None:
+    """Refuse what cannot be read as a table; with `whole=False`, from each file's first chunk
+    (the pass over all its bytes then runs beside the load: `sources.background`)."""
     for source in sources:
-        scan(source)
+        (scan if whole else peek)(source)
         bind_header(source, read_header(source))
+
+
+def _start_scan(con, source: Source, fresh: bool) -> None:
+    """Hash the file while it is read, unless its bytes may have been loaded before.
+
+    A file is skipped as already loaded only when an earlier load had the same SHA-256, so the
+    same size; for a size no earlier load of the table had, the hash can wait.
+    """
+    if source.sha256 or source.pending is not None:
+        return
+    if fresh or not store.loaded_size(con, source.table, source.path.stat().st_size):
+        source.pending = background(source)
+    else:
+        scan(source)
+
+
+def _settle_quietly(sources: list[Source]) -> None:
+    """Finish every file's pass over its bytes, so a refused run records each file's hash."""
+    for source in sources:
+        with contextlib.suppress(FileRefused, OSError):
+            if source.pending is not None:
+                settle(source)
+            elif not source.sha256:
+                scan(source)
 
 
 def _load(sources, result, settings, fresh, strict, say, audit, label) -> None:
@@ -157,7 +197,12 @@ def _load(sources, result, settings, fresh, strict, say, audit, label) -> None:
             store.create_schema(con)
             run_id = result.run_id = store.next_run_id(con)
             for source in sources:
-                prior = None if fresh else store.already_loaded(con, source.table, source.sha256)
+                _start_scan(con, source, fresh)
+                prior = (
+                    store.already_loaded(con, source.table, source.sha256)
+                    if source.sha256 and not fresh
+                    else None
+                )
                 if prior is not None:
                     run_no, when, name = prior
                     note = f"already loaded in run {run_no} ({when:%Y-%m-%d %H:%M}) as {name}"
@@ -203,8 +248,12 @@ def _load(sources, result, settings, fresh, strict, say, audit, label) -> None:
 
 def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
-    # Progress is tracked (for the bar we draw) but never printed by DuckDB itself.
-    con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
+    # Progress is tracked (for the bar we draw) but never printed by DuckDB itself. In a Jupyter
+    # kernel DuckDB refuses to track it without ipywidgets: load without the fraction then.
+    try:
+        con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
+    except duckdb.InvalidInputException:
+        pass
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     return con
 

@@ -11,6 +11,8 @@ import csv
 import fnmatch
 import hashlib
 import io
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +43,7 @@ class Source:
     n_newlines: int = 0
     tail_newlines: int = 0  # newline characters after the last character that is not one
     has_bom: bool = False
+    pending: Future | None = None  # the pass over the bytes, while it runs in a thread
 
     @property
     def name(self) -> str:
@@ -129,16 +132,76 @@ def _no_twins(sources: list[Source]) -> None:
         stems.add(stem)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What one pass over a file's bytes tells (see `scan`)."""
+
+    sha256: str
+    size: int
+    encoding: str
+    n_newlines: int
+    tail_newlines: int
+    has_bom: bool
+
+
 def scan(source: Source) -> None:
     """Hash, count lines and settle the encoding in one pass over the bytes."""
+    apply(source, facts(source))
+
+
+def peek(source: Source) -> None:
+    """The checks of `scan` on the first chunk only, and the encoding that chunk suggests.
+
+    Enough to read the header; `facts` over the whole file (in a thread, while DuckDB reads
+    it: see `background`) settles the rest before any row of the file is kept.
+    """
+    found = facts(source, first_chunk_only=True)
+    source.encoding, source.has_bom = found.encoding, found.has_bom
+
+
+def background(source: Source) -> Future:
+    """`facts(source)` in a thread: hashlib and file reads release the GIL, so the pass over the
+    bytes runs beside DuckDB's read of the same file instead of before it."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(facts(source))
+        except BaseException as exc:  # handed to the thread that waits for it
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name=f"scan {source.name}", daemon=True).start()
+    return future
+
+
+def settle(source: Source) -> bool:
+    """Wait for the thread's pass (a refusal it found is raised here) and keep its facts.
+
+    True when the whole file turned out not to be UTF-8 although its first chunk was: it must
+    then be read again as Latin-1.
+    """
+    if source.pending is None:
+        return False
+    future, source.pending = source.pending, None
+    before = source.encoding
+    apply(source, future.result())
+    return source.encoding != before
+
+
+def apply(source: Source, found: Facts) -> None:
+    source.sha256, source.size, source.encoding = found.sha256, found.size, found.encoding
+    source.n_newlines, source.tail_newlines = found.n_newlines, found.tail_newlines
+    source.has_bom = found.has_bom
+
+
+def facts(source: Source, *, first_chunk_only: bool = False) -> Facts:
     digest = hashlib.sha256()
     encoding = source.profile.encoding
     check_utf8 = encoding in ("auto", "utf-8") and source.format == "csv"
-    newlines, carry, tail = 0, b"", b""
+    newlines, size, carry, tail = 0, 0, b"", b""
     with source.path.open("rb") as f:
         first = f.read(CHUNK)
         _refuse_unreadable(source, first)
-        source.has_bom = first.startswith(b"\xef\xbb\xbf")
         chunk = first
         while chunk:
             digest.update(chunk)
@@ -155,22 +218,27 @@ def scan(source: Source) -> None:
                             'in the source profile (or "auto")',
                         )
                     check_utf8, encoding = False, "latin-1"
-            source.size += len(chunk)
+            size += len(chunk)
             newlines += chunk.count(b"\n")
             tail = (tail + chunk)[-4096:]
-            chunk = f.read(CHUNK)
-    source.sha256 = digest.hexdigest()
-    source.encoding = "utf-8" if encoding == "auto" else encoding
-    source.n_newlines = newlines
+            chunk = b"" if first_chunk_only else f.read(CHUNK)
+        whole = not first_chunk_only or not f.read(1)
     stripped = tail.rstrip(b"\r\n")
-    source.tail_newlines = tail[len(stripped) :].count(b"\n")
-    if source.format == "csv" and newlines == 0 and b"\r" in first:
+    if whole and source.format == "csv" and newlines == 0 and b"\r" in first:
         raise FileRefused(
             source.path,
             None,
             None,
             "uses old Mac line endings (CR only): save it with Windows or Unix line endings",
         )
+    return Facts(
+        digest.hexdigest(),
+        size,
+        "utf-8" if encoding == "auto" else encoding,
+        newlines,
+        tail[len(stripped) :].count(b"\n"),
+        first.startswith(b"\xef\xbb\xbf"),
+    )
 
 
 def _utf8_error(data: bytes) -> tuple[int | None, bytes]:

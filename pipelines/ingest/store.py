@@ -116,3 +116,13 @@ def already_loaded(con: duckdb.DuckDBPyConnection, table: str, sha256: str) -> t
         "and r.outcome = 'published' order by f.run_id limit 1",
         [table, sha256],
     ).fetchone()
+
+
+def loaded_size(con: duckdb.DuckDBPyConnection, table: str, size: int) -> bool:
+    """Whether an earlier published run loaded a file of exactly this size into this table."""
+    return con.execute(
+        "select exists (select 1 from ingest.files f join ingest.runs r using (run_id) "
+        "where f.table_name = ? and f.size_bytes = ? and f.outcome = 'loaded' "
+        "and r.outcome = 'published')",
+        [table, size],
+    ).fetchone()[0]
