@@ -34,8 +34,6 @@
 # run it as a script with `uv run python notebooks/check_quarterly_report.py`.
 
 # %%
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -46,6 +44,7 @@ from IPython.display import display
 
 import pipelines
 from pipelines import metrics
+from pipelines.build import build
 from pipelines.metrics import Filters
 from pipelines.report import assemble
 from pipelines.report.extract import extract_csv_bytes, samhsa_extract
@@ -63,23 +62,15 @@ DATABASE = None  # a published database to check instead of building the bundled
 # %% [markdown]
 # ## The database and the report
 #
-# `outcomes build` runs as a command, as in a terminal (inside a Jupyter kernel DuckDB refuses
-# the loader's progress-bar setting unless `ipywidgets` is installed).
+# `pipelines.build.build()` (the `outcomes build` command) builds the bundled sample.
 
 # %%
 REPO = Path(pipelines.__file__).resolve().parents[1]
 workdir = tempfile.TemporaryDirectory(prefix="iop-check-report-")
 if DATABASE is None:
     db_path = Path(workdir.name) / "outcomes.duckdb"
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "build", str(REPO / "sample_data" / "sample")]
-        + ["--db", str(db_path)],
-        capture_output=True,
-        text=True,
-    )
-    print(done.stdout)
-    if done.returncode:
-        raise RuntimeError(done.stderr)
+    built = build(REPO / "sample_data" / "sample", Settings(db_path=db_path))
+    print(f"built {built.db_path} (data cut-off {built.as_of})")
 else:
     db_path = REPO / DATABASE  # a relative path is taken from the repository folder
 con = duckdb.connect(str(db_path), read_only=True)

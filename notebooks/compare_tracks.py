@@ -29,8 +29,6 @@
 # as a script with `uv run python notebooks/compare_tracks.py`.
 
 # %%
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -42,6 +40,7 @@ from IPython.display import display
 
 import pipelines
 from pipelines import metrics
+from pipelines.build import build
 from pipelines.metrics import Filters
 from pipelines.patterns import (
     DEFINITIONS,
@@ -51,6 +50,7 @@ from pipelines.patterns import (
     relapse_logrank,
     relapse_rate,
 )
+from pipelines.settings import Settings
 from pipelines.stats import benjamini_hochberg
 
 pd.set_option("display.width", 160)
@@ -66,29 +66,17 @@ DATABASE = None  # a published database to read instead of building the bundled 
 # %% [markdown]
 # ## The data
 #
-# `outcomes build` loads the five contract files, builds the staging views and mart tables and
-# publishes the database file. It runs here as a command, as in a terminal: inside a Jupyter
-# kernel, DuckDB refuses the progress-bar setting the loader uses unless `ipywidgets` is
-# installed, so `pipelines.build.build()` is not called in-process.
+# `pipelines.build.build()` (the `outcomes build` command) loads the five contract files,
+# builds the staging views and mart tables and publishes the database file.
 
 # %%
 REPO = Path(pipelines.__file__).resolve().parents[1]
 
-
-def outcomes(*args: object) -> None:
-    """Run an `outcomes` command with this kernel's Python, as `outcomes ...` in a terminal."""
-    done = subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True, text=True
-    )
-    print(done.stdout)
-    if done.returncode:
-        raise RuntimeError(f"outcomes {' '.join(map(str, args))} failed:\n{done.stderr}")
-
-
 if DATABASE is None:
     workdir = tempfile.TemporaryDirectory(prefix="iop-compare-tracks-")
     db_path = Path(workdir.name) / "outcomes.duckdb"
-    outcomes("build", REPO / "sample_data" / "sample", "--db", db_path)
+    built = build(REPO / "sample_data" / "sample", Settings(db_path=db_path))
+    print(f"built {built.db_path} (data cut-off {built.as_of})")
 else:
     db_path = REPO / DATABASE  # a relative path is taken from the repository folder
 con = duckdb.connect(str(db_path), read_only=True)

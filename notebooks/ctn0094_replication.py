@@ -35,9 +35,8 @@
 
 # %%
 import os
-import subprocess
-import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -47,6 +46,7 @@ from IPython.display import display
 
 import pipelines
 from pipelines.adapters import convert_ctn0094
+from pipelines.build import build
 from pipelines.metrics import Filters
 from pipelines.patterns import (
     DEFINITIONS,
@@ -56,6 +56,7 @@ from pipelines.patterns import (
     relapse_logrank,
     relapse_rate,
 )
+from pipelines.settings import Settings
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_columns", 30)
@@ -72,9 +73,8 @@ OUTCOMES = ("ctn0094_relapse", "ctn0094_dropout", "ctn0094_abstinence")
 #
 # `convert_ctn0094` (also `outcomes import ctn0094 --from DIR --out DIR`) writes the five
 # contract files: one episode per randomized person, admitted the day after randomization, so
-# that the product's week 1 is the published weekly pattern's week 1. `outcomes build` then
-# loads them; it runs as a command, as in a terminal (inside a Jupyter kernel DuckDB refuses
-# the loader's progress-bar setting unless `ipywidgets` is installed).
+# that the product's week 1 is the published weekly pattern's week 1. `pipelines.build.build()`
+# (the `outcomes build` command) then loads them.
 
 # %%
 if not CTN0094_DIR.is_dir():
@@ -85,15 +85,8 @@ db_path = Path(workdir.name) / "outcomes.duckdb"
 rows = convert_ctn0094(CTN0094_DIR, contract_dir)
 display(pd.Series(rows, name="rows written"))
 
-done = subprocess.run(
-    [sys.executable, "-m", "pipelines.cli", "build", str(contract_dir), "--db", str(db_path)]
-    + ["--as-of", AS_OF],
-    capture_output=True,
-    text=True,
-)
-print(done.stdout)
-if done.returncode:
-    raise RuntimeError(done.stderr)
+built = build(contract_dir, Settings(db_path=db_path, as_of=date.fromisoformat(AS_OF)))
+print(f"built {built.db_path} (data cut-off {built.as_of})")
 con = duckdb.connect(str(db_path), read_only=True)
 
 # %% [markdown]
