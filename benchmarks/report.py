@@ -1,6 +1,7 @@
 """Report: the funder quarterly PDF (`pipelines.report.build_report`) for the quarter holding the
-data cut-off. The first report in a new process is timed apart (imports, the chart renderer's
-browser start); the rest are the warm ones."""
+data cut-off. The first report in a new process is timed apart (lazy imports, the browser's
+start); the rest are the warm ones. One more warm report is timed by phase: the tables
+(`assemble`, queries and protection), the chart images, and the print."""
 
 from __future__ import annotations
 
@@ -26,10 +27,34 @@ def measure(args: dict) -> dict:
         started = time.perf_counter()
         size = len(build_report(con, quarter=quarter, fmt="pdf", settings=settings))
         times.append(time.perf_counter() - started)
+    phases = _phases(con, quarter, settings)
     con.close()
     return {
         "quarter": quarter,
         "first_seconds": round(times[0], 3),
         "warm": summarize(times[1:]),
+        "warm_phases": phases,
         "pdf_bytes": size,
     }
+
+
+def _phases(con, quarter: str, settings) -> dict:
+    """The steps of `build_report(fmt="pdf")` one after the other, warm."""
+    from pipelines.report import assemble
+    from pipelines.report.browser import print_pdf
+    from pipelines.report.render_html import render_html
+    from pipelines.report.render_pdf import print_options
+
+    out, started = {}, time.perf_counter()
+    report = assemble(con, quarter=quarter, settings=settings)
+    out["tables_seconds"], started = _lap(started)
+    html = render_html(report, interactive=False)  # draws the charts
+    out["charts_and_html_seconds"], started = _lap(started)
+    print_pdf(html, print_options(report))
+    out["print_seconds"], _ = _lap(started)
+    return out
+
+
+def _lap(started: float) -> tuple[float, float]:
+    now = time.perf_counter()
+    return round(now - started, 3), now

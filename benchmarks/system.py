@@ -11,7 +11,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("duckdb", "pandas", "pyarrow", "numpy", "scipy", "streamlit", "plotly", "playwright")
-PACKAGES += ("kaleido", "weasyprint")
+PACKAGES += ("kaleido", "choreographer")
 CHROMIUM = Path("/usr/bin/chromium")
 
 

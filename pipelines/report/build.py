@@ -5,13 +5,15 @@ ever put in a report; the client-level extract is a separate function (`report.e
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from pipelines.metrics.filters import ALL, Filters
-from pipelines.report import queries
+from pipelines.report import charts, queries
 from pipelines.report.definitions import definitions
 from pipelines.report.layout import PERIODS
 from pipelines.report.model import Report, Sheet
@@ -31,7 +33,7 @@ from pipelines.report.sections_followup import (
     outcomes_section,
 )
 from pipelines.report.tables import compute, dimensions_for
-from pipelines.report.trends import trends, trends_section
+from pipelines.report.trends import earlier, trends, trends_section
 from pipelines.settings import Settings
 
 FORMATS = ("pdf", "html", "xlsx")
@@ -72,22 +74,26 @@ def assemble(
     as_of = as_of.date() if hasattr(as_of, "date") else as_of
     quarter = quarter if isinstance(quarter, Quarter) else Quarter.parse(quarter)
     period = Period(quarter, as_of)
-    tables = compute(con, period, filters, k, dimensions_for(filters))
-    completed = completion(tables["discharges"], k)
     periods = [Period(q, as_of) for q in quarter.last(4)]
-    trend = trends(con, periods, tables, filters, k)
     window = int(parameters["followup_window_days"])
-    sections = [
-        census_section(tables, k),
-        discharge_section(tables, k, completed),
-        retention_section(tables, k),
-        care_section(tables, k),
-        abstinence_section(tables, k),
-        followup_section(tables, k, window),
-        outcomes_section(tables, k),
-        bias_section(tables, k),
-        trends_section(trend, k),
-    ]
+    # The earlier quarters of the trends on other threads: their queries run while this thread
+    # protects and lays out the quarter's own tables (DuckDB works outside the GIL).
+    with ThreadPoolExecutor(len(periods) - 1, thread_name_prefix="report-trends") as pool:
+        before = [pool.submit(earlier, con, p, filters, k) for p in periods[:-1]]
+        tables = compute(con, period, filters, k, dimensions_for(filters))
+        completed = completion(tables["discharges"], k)
+        sections = [
+            census_section(tables, k),
+            discharge_section(tables, k, completed),
+            retention_section(tables, k),
+            care_section(tables, k),
+            abstinence_section(tables, k),
+            followup_section(tables, k, window),
+            outcomes_section(tables, k),
+            bias_section(tables, k),
+        ]
+        trend = trends(periods, [*(f.result() for f in before), tables])
+    sections.append(trends_section(trend, k))
     return Report(
         program_name=settings.program_name,
         period=period,
@@ -134,11 +140,18 @@ def build_report(
     fmt: str = "pdf",
     settings: Settings | None = None,
 ) -> bytes:
-    """The quarterly report as a file: 'pdf' (WeasyPrint), 'html' (standalone, plotly embedded,
-    opens offline) or 'xlsx' (one sheet per table and a README). Aggregates only, suppressed."""
+    """The quarterly report as a file: 'pdf' (printed by Chromium), 'html' (standalone, plotly
+    embedded, opens offline) or 'xlsx' (one sheet per table and a README). Aggregates only,
+    suppressed."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r} is not one of {FORMATS}; the client-level extract is "
                          "`pipelines.report.extract`, not a report")  # fmt: skip
+    # Meanwhile Chromium launches (PDF) and plotly loads while the tables are computed.
+    if fmt == "pdf":
+        from pipelines.report import browser
+
+        browser.start()
+    threading.Thread(target=charts.warm_up, name="report-plotly", daemon=True).start()
     report = assemble(con, quarter=quarter, filters=filters, settings=settings)
     if fmt == "pdf":
         from pipelines.report.render_pdf import pdf_bytes

@@ -1,10 +1,10 @@
 """Charts of the report: pure functions from protected tables to figures, and the PNG the PDF
-embeds (kaleido with the machine's Chromium, through `pipelines.export`, which owns the one
-kaleido server of the process). Blank (suppressed) values are not drawn."""
+embeds (plotly.js in the machine's Chromium, the browser that prints the report, see
+report.browser). Blank (suppressed) values are not drawn."""
 
 from __future__ import annotations
 
-import base64
+import json
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -115,12 +115,25 @@ def trends_chart(trends: pd.DataFrame, target: float = 0.80) -> go.Figure:
     return _layout(fig, height=400)
 
 
-def png_data_uri(fig: go.Figure) -> str:
-    """The figure as a PNG data URI at scale 2, for WeasyPrint (an inline SVG gets clipped)."""
-    from pipelines.export import png_bytes
+def warm_up() -> None:
+    """Build a throwaway figure of each kind: the first figure of a process loads plotly's
+    validators and the template (about a second), which can happen while queries run."""
+    _layout(go.Figure([go.Bar(x=[0], y=[0]), go.Scatter(x=[0], y=[0])]))
 
-    png = png_bytes(fig, [], width=int(fig.layout.width or WIDTH), scale=2)
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+def png_data_uris(figures: dict[str, go.Figure]) -> dict[str, str]:
+    """Each figure as a PNG data URI at scale 2, for the printed report (an inline SVG gets
+    clipped), drawn by plotly.js in the report's Chromium (report.browser) as
+    `pipelines.export.png_bytes` draws it with kaleido: the same stamped figure and size."""
+    from pipelines.export import stamped
+    from pipelines.report.browser import draw_png
+
+    charts = {}
+    for key, fig in figures.items():
+        figure = stamped(fig, [])
+        size = {"width": int(fig.layout.width or WIDTH), "height": figure.layout.height}
+        charts[key] = {"figure": json.loads(figure.to_json()), **size, "scale": 2}
+    return draw_png(charts) if charts else {}
 
 
 def html_div(fig: go.Figure) -> str:

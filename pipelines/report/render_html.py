@@ -1,5 +1,5 @@
-"""The report as HTML from one Jinja template: for print (charts as PNG, page furniture for
-WeasyPrint) or standalone for screens (plotly.js embedded, so it opens offline)."""
+"""The report as HTML from one Jinja template: for print (charts as PNG, printed by Chromium,
+see render_pdf) or standalone for screens (plotly.js embedded, so it opens offline)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from pipelines.report.charts import html_div, png_data_uri
+from pipelines.report.charts import html_div, png_data_uris
 from pipelines.report.model import Report
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -34,11 +34,17 @@ def logo_data_uri(path: Path | None) -> str | None:
     return f"data:{media};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
+def generated(report: Report) -> str:
+    return f"{report.generated_at:%Y-%m-%d %H:%M %Z}".strip()
+
+
 def render_html(report: Report, *, interactive: bool) -> str:
     """The report's HTML; `interactive` embeds plotly.js and live charts instead of PNGs."""
-    figures = [chart for section in report.sections for chart in section.charts]
-    draw = html_div if interactive else png_data_uri
-    charts = {chart.key: draw(chart.figure) for chart in figures}
+    figures = {chart.key: chart.figure for section in report.sections for chart in section.charts}
+    if interactive:
+        charts = {key: html_div(figure) for key, figure in figures.items()}
+    else:
+        charts = png_data_uris(figures)
     plotly_js = ""
     if interactive:
         from plotly.offline import get_plotlyjs
@@ -54,7 +60,7 @@ def render_html(report: Report, *, interactive: bool) -> str:
             plotly_js=plotly_js,
             charts=charts,
             logo=logo_data_uri(report.logo),
-            generated=f"{report.generated_at:%Y-%m-%d %H:%M %Z}".strip(),
+            generated=generated(report),
         )
     )
 

@@ -13,6 +13,7 @@ What "the quarter" means differs by table and is printed above each one (docs/re
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -35,6 +36,7 @@ from pipelines.report.protection import (
 from pipelines.report.specs import REPORT_SPECS
 
 DIMENSIONS = ("track", "site")
+QUERY_THREADS = 3  # per period; the report computes four periods at once (build.assemble)
 # Tables computed from the admission cohort by a metric function: key -> (source, parameters).
 COHORT = {
     "retention": ("retention_at", {"days": (30, 60, 90)}),
@@ -88,7 +90,7 @@ def dimensions_for(filters: Filters) -> tuple[str, ...]:
     return tuple(d for d in DIMENSIONS if len(chosen[d]) != 1)
 
 
-def _cohort_fetch(con, name: str, filters: Filters, params: dict) -> Callable:
+def _cohort_fetch(con, filters: Filters, name: str, params: dict) -> Callable:
     if not allowed("funder", name):  # only what the funder path may show
         raise PermissionError(f"{name} is not an aggregate funders may receive")
     fn = SOURCES[name].fn
@@ -106,25 +108,39 @@ def compute(
 ) -> dict[str, Protected]:
     """The report's tables for one period (all, or `keys`), protected, linked counts consistent."""
     wanted = set(keys or (*PERIOD, *COHORT, "bias"))
-    rows = {
-        group_by: queries.period_rows(con, period=period, filters=filters, group_by=group_by)
-        for group_by in (None, *dimensions)
-    }
+    groups = (None, *dimensions)
     cohort = replace(filters, quarters=(period.quarter.label,))
-    tables: dict[str, Protected] = {}
-    for key in wanted & PERIOD.keys():
-        fetch = partial(_from_rows, PERIOD[key], rows)
-        tables[key] = protect_groups(fetch, REPORT_SPECS[key], k, dimensions)
-    for key in wanted & COHORT.keys():
-        name, params = COHORT[key]
-        fetch = _cohort_fetch(con, name, cohort, params)
-        tables[key] = protect_groups(fetch, SPECS[name], k, dimensions)
+    fetchers = {key: _cohort_fetch(con, cohort, *COHORT[key]) for key in wanted & COHORT.keys()}
+    # Every query of the period is sent at once: DuckDB runs them outside the GIL while this
+    # thread protects the tables whose rows have arrived.
+    with ThreadPoolExecutor(QUERY_THREADS, thread_name_prefix="report-queries") as pool:
+        pending = {
+            group_by: pool.submit(
+                queries.period_rows, con, period=period, filters=filters, group_by=group_by
+            )
+            for group_by in groups
+        }
+        fetched = {
+            (key, g): pool.submit(fetch, g) for key, fetch in fetchers.items() for g in groups
+        }
+        rows = {group_by: future.result() for group_by, future in pending.items()}
+        tables: dict[str, Protected] = {}
+        for key in wanted & PERIOD.keys():
+            fetch = partial(_from_rows, PERIOD[key], rows)
+            tables[key] = protect_groups(fetch, REPORT_SPECS[key], k, dimensions)
+        for key in fetchers:
+            fetch = partial(_result, fetched, key)
+            tables[key] = protect_groups(fetch, SPECS[COHORT[key][0]], k, dimensions)
     if "bias" in wanted:
         bias = protect_bias(retention_bias(rows[None]), REPORT_SPECS["bias"], k)
         tables["bias"] = _hide_tests(bias)
     for link_keys, members in LINKS:
         _link(tables, link_keys, tuple(m for m in members if m.table in tables))
     return tables
+
+
+def _result(fetched: dict, key: str, group_by: str | None) -> pd.DataFrame:
+    return fetched[(key, group_by)].result()
 
 
 def _from_rows(fn: Callable, rows: dict, group_by: str | None) -> pd.DataFrame:

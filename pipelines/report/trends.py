@@ -62,21 +62,19 @@ def _measures(tables: dict[str, Protected], quarter: str) -> list[tuple[dict, di
     return out
 
 
-def trends(
-    con: duckdb.DuckDBPyConnection,
-    periods: list[Period],
-    current: dict[str, Protected],
-    filters: Filters,
-    k: int,
-) -> Protected:
-    """Long table: one row per measure per quarter (the last period is the report's own)."""
+def earlier(
+    con: duckdb.DuckDBPyConnection, period: Period, filters: Filters, k: int
+) -> dict[str, Protected]:
+    """The tables of an earlier quarter that the trends need, protected program-wide."""
+    return compute(con, period, filters, k, (), keys=KEYS)
+
+
+def trends(periods: list[Period], tables: list[dict[str, Protected]]) -> Protected:
+    """Long table: one row per measure per quarter, from each period's tables (`earlier`, and
+    the report's own for the last period)."""
     rows, reasons = [], []
-    for period in periods:
-        if period == periods[-1]:
-            tables = current
-        else:
-            tables = compute(con, period, filters, k, (), keys=KEYS)
-        for row, why in _measures(tables, period.quarter.label):
+    for period, found in zip(periods, tables, strict=True):
+        for row, why in _measures(found, period.quarter.label):
             rows.append(row)
             reasons.append(why)
     data = pd.DataFrame(rows, columns=COLUMNS)
@@ -88,7 +86,7 @@ def trends(
     why = pd.DataFrame(reasons, columns=COLUMNS).fillna("")
     why.insert(0, "group", "")
     why.insert(0, "dimension", "")
-    return Protected(data, why, current["census"].spec)
+    return Protected(data, why, tables[-1]["census"].spec)
 
 
 def trends_section(table: Protected, k: int) -> Section:
