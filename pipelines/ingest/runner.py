@@ -250,10 +250,8 @@ def _connect(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path))
     # Progress is tracked (for the bar we draw) but never printed by DuckDB itself. In a Jupyter
     # kernel DuckDB refuses to track it without ipywidgets: load without the fraction then.
-    try:
+    with contextlib.suppress(duckdb.InvalidInputException):
         con.execute("set enable_progress_bar = true; set enable_progress_bar_print = false")
-    except duckdb.InvalidInputException:
-        pass
     con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
     return con
 
