@@ -30,13 +30,17 @@ FLAGS = [
 ]
 TIMEOUT_MS = 180_000
 VIEWPORT = {"width": 2400, "height": 1000}  # wide enough for every top-navigation link
+# A quick run can go running -> notRunning within one batch of mutation records: the records'
+# old values show it ran (reading only the current state missed it, and waited out the timeout).
 WATCH = """() => { window.__sawRun = false; window.__t0 = performance.now();
   const app = document.querySelector('[data-testid=stApp]');
-  new MutationObserver(() => {
+  new MutationObserver((records) => {
+    if (records.some(r => r.oldValue === 'running')) window.__sawRun = true;
     const state = app.getAttribute('data-test-script-state');
     if (state === 'running') window.__sawRun = true;
     if (state === 'notRunning' && window.__sawRun) window.__done = performance.now();
-  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+  }).observe(app, {attributes: true, attributeOldValue: true,
+                   attributeFilter: ['data-test-script-state']}); }"""
 DRAWN = """(path) => { const app = document.querySelector('[data-testid=stApp]');
   if (!window.__sawRun || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   if (document.querySelector('[data-stale=true]')) return false;

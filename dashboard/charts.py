@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 # Okabe & Ito (2008) colour-blind-safe palette.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -16,12 +17,23 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 HEAT = [[0, "#FFF5E6"], [0.5, "#56B4E9"], [1, "#0072B2"]]  # sequential, colour-blind safe
 
 
+def _template(fig: go.Figure) -> None:
+    """Plotly's registered simple_white template, assigned as plotly assigns its own default
+    template: without validating and deep-copying it again (~35 ms a figure, 5 on a page)."""
+    layout = fig.layout
+    layout._validate = False
+    try:
+        layout.template = pio.templates["simple_white"]
+    finally:
+        layout._validate = fig._validate
+
+
 def style(fig: go.Figure, title: str, *, height: int = 420) -> go.Figure:
+    _template(fig)
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         colorway=list(PALETTE),
         font={"family": FONT, "size": 13},
-        template="simple_white",
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 1, "xanchor": "right"},

@@ -8,7 +8,9 @@ new data after a build without a restart.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +46,26 @@ def user_email() -> str | None:
         return None
 
 
+_warming = threading.local()  # per thread: a warm-up thread has no session to read the role from
+
+
+@contextmanager
+def warming_as(role: access.Role) -> Iterator[None]:
+    """Run page scripts in this thread as `role`, outside any session (dashboard.warmup)."""
+    _warming.role = role
+    try:
+        yield
+    finally:
+        _warming.role = None
+
+
+def warming() -> bool:
+    return getattr(_warming, "role", None) is not None
+
+
 def role() -> access.Role:
+    if warming():
+        return _warming.role
     return st.session_state.get(ROLE_KEY, "funder")  # the least privilege until resolved
 
 
@@ -149,9 +170,16 @@ def info() -> dict:
 
 def choices() -> dict[str, list[str]]:
     """Values of each filter column, and the first/last admission date."""
-    values = frame("filter_choices")
-    out = {c: list(v["value"]) for c, v in values.groupby("column_name", sort=False)}
-    dates = frame("admission_dates").iloc[0]
+    db = database()
+    return _choices(db.version, str(db.path), viewer())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _choices(version: tuple[int, int], path: str, who: Viewer) -> dict[str, list]:
+    # Asked for by the filter bar and by every export's date line: a dozen times a page run.
+    values = _fetch("filter_choices", version, path, who, ALL, None, False, ())
+    out = {c: list(v["value"]) for c, v in values.frame.groupby("column_name", sort=False)}
+    dates = _fetch("admission_dates", version, path, who, ALL, None, False, ()).frame.iloc[0]
     out["admission_dates"] = [
         pd.Timestamp(dates[c]).date() for c in ("first_admission_date", "last_admission_date")
     ]
@@ -161,6 +189,7 @@ def choices() -> dict[str, list[str]]:
 def clear() -> None:
     """Forget every cached table (after an upload publishes a new database)."""
     _fetch.clear()
+    _choices.clear()
     _info.clear()
 
 

@@ -112,7 +112,10 @@ def bar() -> Filters:
 
 
 def current() -> Filters:
-    """The filters the bar set on this run (all episodes if the page has no bar)."""
+    """The filters the bar set on this run (all episodes if the page has no bar, and for a
+    warm-up, which fills the cache of the default view)."""
+    if data.warming():
+        return Filters()
     return st.session_state.get(FILTERS_KEY, Filters())
 
 

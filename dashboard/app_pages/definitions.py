@@ -32,12 +32,19 @@ if name:
     show(entries[name], expanded=True)
     st.divider()
 
-with st.expander("How to read an entry, and the models the metrics read"):
-    st.markdown(catalogue.intro().split("\n", 1)[-1])
+# An entry's text and highlighted SQL are drawn only once it is opened: drawing every closed
+# entry made this the slowest page to open in the browser, for text nobody had asked to see.
+intro = st.expander(
+    "How to read an entry, and the models the metrics read", key="intro", on_change="rerun"
+)
+if intro.open:
+    intro.markdown(catalogue.intro().split("\n", 1)[-1])
 st.subheader("All metrics")
 for entry in entries.values():
-    with st.expander(entry.name):
-        show(entry, expanded=False)
+    box = st.expander(entry.name, key=f"entry-{entry.name}", on_change="rerun")
+    if box.open:
+        with box:
+            show(entry, expanded=False)
 
 st.subheader("Outcome definitions on weekly use patterns")
 st.caption(
