@@ -8,6 +8,8 @@ ratio for two groups). Benjamini–Hochberg adjusts the p-values across all rows
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -29,6 +31,7 @@ from pipelines.stats import (
 )
 
 RETENTION_DAY = 90
+FETCH_THREADS = 3
 FIXED_COLUMNS = [
     "metric",
     "label",
@@ -151,6 +154,39 @@ def _retention_row(rows: pd.DataFrame, day: int) -> dict:
     return row
 
 
+def _fetch_all(
+    con: duckdb.DuckDBPyConnection, filters: Filters, group_by: str | None
+) -> dict[str, pd.DataFrame]:
+    """Every table the comparison needs, fetched on FETCH_THREADS threads (each query takes its
+    own cursor, STACK.md): one query rarely keeps both cores busy, so the nine overlap."""
+    by = {"filters": filters, "group_by": group_by}
+    calls = {
+        "completion": lambda: completion_rate(con, **by),
+        "readmission": lambda: readmission_rate(con, **by),
+        "iet": lambda: initiation_engagement(con, **by),
+        "attendance": lambda: fetch_weighted(
+            con, "attendance_rate", filters, group_by, ["group_value", "n_attended", "n_scheduled"]
+        ),
+        "points": lambda: fetch_weighted(
+            con,
+            "abstinence_by_timepoint",
+            filters,
+            group_by,
+            ["group_value", "timepoint", "days_abstinent_rate"],
+            in_window_only=True,
+        ),
+        "stays": lambda: fetch_weighted(
+            con, "length_of_stay", filters, group_by, ["group_value", "los_days"]
+        ),
+        "retention": lambda: retention_rows(con, filters, group_by),
+        "status": lambda: followup_status(con, **by),
+        "outcomes": lambda: followup_outcomes(con, **by),
+    }
+    with ThreadPoolExecutor(FETCH_THREADS, thread_name_prefix="compare-fetch") as pool:
+        futures = {name: pool.submit(call) for name, call in calls.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
 def compare_groups(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -159,19 +195,12 @@ def compare_groups(
     retention_day: int = RETENTION_DAY,
 ) -> pd.DataFrame:
     """Every outcome side by side across the groups, with its test, effect and BH-adjusted p."""
-    completion = completion_rate(con, filters=filters, group_by=group_by)
-    readmission = readmission_rate(con, filters=filters, group_by=group_by)
-    iet = initiation_engagement(con, filters=filters, group_by=group_by)
-    columns = ["group_value", "n_attended", "n_scheduled"]
-    attendance = fetch_weighted(con, "attendance_rate", filters, group_by, columns)
+    fetched = _fetch_all(con, filters, group_by)
+    completion, readmission, iet = fetched["completion"], fetched["readmission"], fetched["iet"]
+    attendance = fetched["attendance"]
     attendance = attendance[attendance["n_scheduled"] > 0]
     attendance = attendance.assign(rate=attendance["n_attended"] / attendance["n_scheduled"])
-    columns = ["group_value", "timepoint", "days_abstinent_rate"]
-    points = fetch_weighted(
-        con, "abstinence_by_timepoint", filters, group_by, columns, in_window_only=True
-    )
-    columns = ["group_value", "los_days"]
-    stays = fetch_weighted(con, "length_of_stay", filters, group_by, columns)
+    points, stays = fetched["points"], fetched["stays"]
     rows = [
         _rate_row(
             "completion_rate", "completed / discharged", completion, "n_completed", "n_discharged"
@@ -183,7 +212,7 @@ def compare_groups(
             "n_completed_or_transferred",
             "n_discharged",
         ),
-        _retention_row(retention_rows(con, filters, group_by), retention_day),
+        _retention_row(fetched["retention"], retention_day),
         _amount_row("length_of_stay", "length of stay, days", _samples(stays, "los_days")),
         _amount_row("attendance_rate", "attendance rate per episode", _samples(attendance, "rate")),
         _rate_row(
@@ -213,8 +242,7 @@ def compare_groups(
         label = f"percent days abstinent at {timepoint}"
         samples = _samples(subset, "days_abstinent_rate")
         rows.append(_amount_row(f"days_abstinent_rate_{timepoint}", label, samples))
-    status = followup_status(con, filters=filters, group_by=group_by)
-    outcomes = followup_outcomes(con, filters=filters, group_by=group_by)
+    status, outcomes = fetched["status"], fetched["outcomes"]
     outcomes = outcomes[outcomes["outcome"] == "abstinent"]
     for timepoint in status.sort_values("timepoint_order")["timepoint"].unique():
         rows.append(
