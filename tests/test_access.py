@@ -126,6 +126,22 @@ def test_researcher_extract_has_pseudonyms_and_no_dates(tiny_con):
     assert c1["use_word_any"].tolist() == [words[0][0]]
 
 
+def test_extract_counts_screens_as_the_negative_screen_rate_does(tiny_con):
+    frame = fetch(tiny_con, DIRECTOR, "analysis_extract").frame
+    by_client = {
+        client: frame[frame["client_id"] == pseudonym(client, KEY)] for client in ("C1", "C2", "C3")
+    }
+    got = {
+        c: (int(f["n_screens"].sum()), int(f["n_negative_screens"].sum()))
+        for c, f in by_client.items()
+    }
+    # Worked from the fixture (tests/test_perf_marts.py): C1 two breath tests, one negative; C2
+    # two UDS days, the one with only its prescribed buprenorphine positive is negative; C3 one
+    # UDS showing use (buprenorphine while on methadone). Nobody else is screened.
+    assert got == {"C1": (2, 1), "C2": (2, 1), "C3": (1, 0)}
+    assert int(frame["n_screens"].sum()) == 5
+
+
 def test_extract_is_deidentified_for_directors_too(tiny_con):
     frame = fetch(tiny_con, DIRECTOR, "analysis_extract").frame
     assert frame["client_id"].str.startswith("P").all()

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.metrics.filters import ALL, Filters
+from pipelines.metrics.runner import run_sql
 from pipelines.patterns.bulk import evaluate
 from pipelines.patterns.definitions import choose
 from pipelines.patterns.substances import check_substance
@@ -34,11 +35,7 @@ def run_pattern_sql(
     con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]
 ) -> pd.DataFrame:
     """Run `sql/patterns/<name>.sql` on its own cursor (safe across threads, STACK.md)."""
-    cursor = con.cursor()
-    try:
-        return cursor.execute(pattern_sql(name), params).df()
-    finally:
-        cursor.close()
+    return run_sql(con, pattern_sql(name), params)
 
 
 def episode_words(
@@ -72,11 +69,7 @@ def counted_words(
     params = filters.params(group_by) | {"substance": check_substance(substance)}
     rows = f"({pattern_sql('pattern_episodes')}) as pattern_episodes"
     sql = f"select group_value, word, count(*) as n_episodes from {rows} group by all order by all"
-    cursor = con.cursor()
-    try:
-        df = cursor.execute(sql, params).df()
-    finally:
-        cursor.close()
+    df = run_sql(con, sql, params)
     df["word"] = df["word"].astype("string")
     return df
 

@@ -15,15 +15,8 @@ attendance as (
 ),
 
 screens as (
-    select episode_id, count(*) as n_screens, count(*) filter (where not shows_use) as n_negative
-    from (
-        select episode_id, test_date, method, bool_or(is_use) as shows_use
-        from marts.substance_tests
-        where is_in_episode and method in ('uds', 'breath')
-            and result in ('positive', 'negative')
-        group by episode_id, test_date, method
-    )
-    group by episode_id
+    -- the screen counts of the negative-screen rate, from their one definition
+    select episode_id, n_screens, n_negative_screens from marts.episode_screens
 ),
 
 points as (
@@ -86,7 +79,7 @@ final as (
         a.n_complete_weeks,
         a.n_complete_weeks_meeting_asam,
         coalesce(s.n_screens, 0) as n_screens,
-        coalesce(s.n_negative, 0) as n_negative_screens,
+        coalesce(s.n_negative_screens, 0) as n_negative_screens,
         pt.intake_days_abstinent_rate,
         pt.discharge_days_abstinent_rate,
         coalesce(f.n_followups_eligible, 0) as n_followups_eligible,
