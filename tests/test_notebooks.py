@@ -14,14 +14,14 @@ import json
 import sys
 from pathlib import Path
 
+# Development dependencies installed by `make test`: a missing one is an error, not a skip.
+import jupytext
+import nbclient
+import nbformat
 import pandas as pd
 import pytest
 
 from tests.conftest import REPO
-
-jupytext = pytest.importorskip("jupytext")
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = REPO / "notebooks"
 SAMPLE = REPO / "sample_data" / "sample"
