@@ -13,8 +13,8 @@ import pytest
 from pipelines.build import build
 from pipelines.ingest import ingest
 from pipelines.settings import Settings
+from sample_data import generator
 
-generator = pytest.importorskip("sample_data.generator")
 SEED, EPISODES = 11, 500
 # How each kind of damage the generator reports must come out: (table, check, action).
 CAUGHT = {
