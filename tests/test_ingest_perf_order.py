@@ -1,6 +1,6 @@
 """The faster read keeps every promise: a CSV file is read on every core and its records are
 numbered from rowids afterwards (pipelines/ingest/order.py), and the pass over its bytes runs in a
-thread beside that read (sources.background). Expected values are built into the files: each
+thread beside that read (file_bytes.background). Expected values are built into the files: each
 client id is `L` + the line it was written on, so a row's line can be checked from its own text.
 """
 
@@ -14,10 +14,10 @@ import pytest
 
 from pipelines.contract import TABLES
 from pipelines.ingest import ingest, order, reader, runner, store
+from pipelines.ingest.file_bytes import CHUNK
 from pipelines.ingest.loader import finish, load_file
 from pipelines.ingest.profile import load_profile
 from pipelines.ingest.runner import prepare
-from pipelines.ingest.sources import CHUNK
 
 from .test_ingest_support import AS_OF, settings
 

@@ -3,7 +3,7 @@
 DuckDB numbers records, not lines: `row_number()` over a read is the record number among the
 rows it accepted. Record k starts on line k + 1 (header = line 1) only when no record was
 rejected, no quoted value spans lines and no blank line sits between records. The line scan of
-`sources.scan` tells whether that holds (physical lines = records + 1). If it does, rejected
+`file_bytes.scan` tells whether that holds (physical lines = records + 1). If it does, rejected
 records only shift the count, which a small as-of join corrects. If not, Python's csv module
 finds every record's first line once (about a million rows a second) and a join maps them.
 Raw text is fetched for the few lines that need it, skipping whole chunks of the file.

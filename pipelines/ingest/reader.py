@@ -18,7 +18,8 @@ import duckdb
 from pipelines.checks import Check, ValueRules, checked_sql, literal, normalized_expression, quote
 from pipelines.contract import TABLES
 from pipelines.ingest import lines, order
-from pipelines.ingest.sources import FileRefused, Source, bind_header, read_header, settle
+from pipelines.ingest.file_bytes import settle
+from pipelines.ingest.sources import FileRefused, Source, bind_header, read_header
 
 Progress = Callable[[float], None]
 MAX_LINE_BYTES = 8 << 20

@@ -25,20 +25,11 @@ import duckdb
 from pipelines import build as models
 from pipelines import db
 from pipelines.ingest import references, store
+from pipelines.ingest.file_bytes import background, peek, scan, settle
 from pipelines.ingest.loader import FileResult, load_file
 from pipelines.ingest.loader import finish as load_finish
 from pipelines.ingest.profile import SourceProfile, load_profile
-from pipelines.ingest.sources import (
-    FileRefused,
-    Source,
-    background,
-    bind_header,
-    discover,
-    peek,
-    read_header,
-    scan,
-    settle,
-)
+from pipelines.ingest.sources import FileRefused, Source, bind_header, discover, read_header
 from pipelines.load import REQUIRED_TABLES, ContractError
 from pipelines.settings import Settings
 
@@ -156,7 +147,7 @@ def find(paths: list, prof: SourceProfile, strict: bool) -> tuple[list[Source], 
 
 def inspect(sources: list[Source], *, whole: bool = True) -> None:
     """Refuse what cannot be read as a table; with `whole=False`, from each file's first chunk
-    (the pass over all its bytes then runs beside the load: `sources.background`)."""
+    (the pass over all its bytes then runs beside the load: `file_bytes.background`)."""
     for source in sources:
         (scan if whole else peek)(source)
         bind_header(source, read_header(source))
