@@ -124,17 +124,17 @@ def _amount_row(metric: str, label: str, samples: dict[object, np.ndarray]) -> d
 def _retention_row(rows: pd.DataFrame, day: int) -> dict:
     """Log-rank across groups; the value shown is the share retained at `day` (Kaplan–Meier)."""
     values, counts = {}, {}
-    for group, durations, events in retention_groups(rows):
-        curve = kaplan_meier(durations, events)
+    for group, durations, events, weights in retention_groups(rows):
+        curve = kaplan_meier(durations, events, weights=weights)
         values[group] = float(survival_at(curve, [day])["survival"].iloc[0])
-        counts[group] = len(durations)
+        counts[group] = int(weights.sum())
     label = f"retained at day {day} (Kaplan-Meier)"
     row = {"metric": "retention", "label": label, "kind": "curve"} | NO_TEST | NO_EFFECT
     row |= _side_by_side(values, counts)
     if len(values) < 2:
         return row | {"note": "fewer than 2 groups: nothing to compare"}
-    groups, durations, events = retention_arrays(rows)
-    result = logrank(durations, events, groups)
+    groups, durations, events, weights = retention_arrays(rows)
+    result = logrank(durations, events, groups, weights=weights)
     row |= {
         "test": "log-rank",
         "statistic": result.statistic,
@@ -144,7 +144,7 @@ def _retention_row(rows: pd.DataFrame, day: int) -> dict:
     }
     if len(values) == 2:
         first, second = list(values)
-        hr = hazard_ratio_logrank(durations, events, groups, reference=first)
+        hr = hazard_ratio_logrank(durations, events, groups, reference=first, weights=weights)
         row |= {
             "effect_name": f"hazard ratio of premature exit (Peto): {second} vs {first}",
             "effect": hr.hazard_ratio,

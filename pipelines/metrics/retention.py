@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import WEIGHT, fetch_weighted, repeated
+from pipelines.metrics._common import WEIGHT, fetch_weighted
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.stats import (
     hazard_ratio_logrank,
@@ -45,23 +45,31 @@ def retention_rows(con: duckdb.DuckDBPyConnection, filters: Filters, group_by: s
     return fetch_weighted(con, "retention_curve", filters, group_by, columns)
 
 
-def retention_arrays(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Group, days and event of every episode (one value per episode again)."""
+def retention_arrays(
+    rows: pd.DataFrame,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Group, days, event and how many episodes have them, one value per counted row (the
+    survival statistics take the counts as frequency weights instead of repeated rows)."""
     return (
-        repeated(rows, "group_value", object),
-        repeated(rows, "retention_days", float),
-        repeated(rows, "retention_event", bool),
+        rows["group_value"].to_numpy(object),
+        rows["retention_days"].to_numpy(float),
+        rows["retention_event"].to_numpy(bool),
+        rows[WEIGHT].to_numpy("int64"),
     )
 
 
 def retention_groups(rows: pd.DataFrame):
-    """(group, days, events) of every group, in group order, one value per episode."""
-    for group, episodes in rows.groupby("group_value", sort=True):
-        yield (
-            group,
-            repeated(episodes, "retention_days"),
-            repeated(episodes, "retention_event", bool),
-        )
+    """(group, days, events, weights) of every group, in group order (see retention_arrays)."""
+    groups, days, events, weights = retention_arrays(rows)
+    for group in sorted(set(groups)):
+        mine = groups == group
+        yield group, days[mine], events[mine], weights[mine]
+
+
+def events_by(curve: pd.DataFrame, times: Sequence[float]) -> np.ndarray:
+    """Events on or before each of `times`, from a Kaplan–Meier curve's event counts."""
+    cumulative = np.concatenate([[0], curve["events"].to_numpy("int64").cumsum()])
+    return cumulative[np.searchsorted(curve["time"].to_numpy(float), times, "right")]
 
 
 def retention_curve(
@@ -69,8 +77,10 @@ def retention_curve(
 ) -> pd.DataFrame:
     """Kaplan–Meier curve of time to premature exit with log-log 95% bands, per group."""
     parts = [
-        kaplan_meier(days, events).rename(columns=CURVE_COLUMNS).assign(group_value=group)
-        for group, days, events in retention_groups(retention_rows(con, filters, group_by))
+        kaplan_meier(days, events, weights=weights)
+        .rename(columns=CURVE_COLUMNS)
+        .assign(group_value=group)
+        for group, days, events, weights in retention_groups(retention_rows(con, filters, group_by))
     ]
     columns = ["group_value", *CURVE_COLUMNS.values()]
     if not parts:
@@ -88,13 +98,14 @@ def retention_at(
 ) -> pd.DataFrame:
     """Share retained (Kaplan–Meier) at set days, log-log 95% band and the number at risk."""
     out = []
-    for group, durations, events in retention_groups(retention_rows(con, filters, group_by)):
-        at = survival_at(kaplan_meier(durations, events), list(days))
-        event_days = np.sort(durations[events])
+    rows = retention_rows(con, filters, group_by)
+    for group, durations, events, weights in retention_groups(rows):
+        curve = kaplan_meier(durations, events, weights=weights)
+        at = survival_at(curve, list(days))
         at = at.rename(columns=CURVE_COLUMNS).assign(
             group_value=group,
-            n_episodes=len(durations),
-            n_events_cumulative=np.searchsorted(event_days, at["time"].to_numpy(), "right"),
+            n_episodes=int(weights.sum()),
+            n_events_cumulative=events_by(curve, at["time"].to_numpy()),
         )
         out.append(at)
     columns = [
@@ -118,16 +129,17 @@ def retention_median(
 ) -> pd.DataFrame:
     """Kaplan–Meier median days to premature exit (R's convention) with its 95% interval."""
     out = []
-    for group, durations, events in retention_groups(retention_rows(con, filters, group_by)):
-        lower, upper = km_median_ci(durations, events)
-        n_events = int(events.sum())
+    rows = retention_rows(con, filters, group_by)
+    for group, durations, events, weights in retention_groups(rows):
+        lower, upper = km_median_ci(durations, events, weights=weights)
+        n_episodes, n_events = int(weights.sum()), int(weights[events].sum())
         out.append(
             {
                 "group_value": group,
-                "n_episodes": len(durations),
+                "n_episodes": n_episodes,
                 "n_events": n_events,
-                "n_censored": len(durations) - n_events,
-                "median_days": km_median(durations, events),
+                "n_censored": n_episodes - n_events,
+                "median_days": km_median(durations, events, weights=weights),
                 "median_days_lower": lower,
                 "median_days_upper": upper,
                 "median_convention": MEDIAN_CONVENTION,
@@ -178,8 +190,8 @@ def retention_logrank(
             n_episodes=(WEIGHT, "sum"), n_events=("n_events", "sum")
         )
         return out.reset_index().reindex(columns=columns).assign(test="log-rank: needs 2 groups")
-    labels, durations, events = retention_arrays(rows)
-    result = logrank(durations, events, labels)
+    labels, durations, events, weights = retention_arrays(rows)
+    result = logrank(durations, events, labels, weights=weights)
     reference = groups[0] if reference is None else reference
     if reference not in groups:
         raise ValueError(f"reference {reference!r} is not one of the groups {groups}")
@@ -193,7 +205,9 @@ def retention_logrank(
             ratios.append((1.0, np.nan, np.nan))
             continue
         pair = (labels == group) | (labels == reference)
-        hr = hazard_ratio_logrank(durations[pair], events[pair], labels[pair], reference=reference)
+        hr = hazard_ratio_logrank(
+            durations[pair], events[pair], labels[pair], reference=reference, weights=weights[pair]
+        )
         ratios.append((hr.hazard_ratio, hr.lower, hr.upper))
     table[["hazard_ratio", "hazard_ratio_lower", "hazard_ratio_upper"]] = ratios
     return table.assign(

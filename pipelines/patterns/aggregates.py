@@ -84,13 +84,14 @@ def _outcomes(
             yield d, rule, frame
 
 
-def _per_episode(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Times, events and groups repeated back to one value per episode (for the curves)."""
-    repeats = frame["n_episodes"].to_numpy("int64")
+def _survival_data(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Times, events, groups and episodes of each counted row (the curves and the log-rank take
+    the counts as frequency weights)."""
     return (
-        np.repeat(frame["time"].to_numpy(float), repeats),
-        np.repeat(frame["event"].to_numpy(bool), repeats),
-        np.repeat(frame["group_value"].to_numpy(object), repeats),
+        frame["time"].to_numpy(float),
+        frame["event"].to_numpy(bool),
+        frame["group_value"].to_numpy(object),
+        frame["n_episodes"].to_numpy("int64"),
     )
 
 
@@ -139,8 +140,8 @@ def relapse_curve(
         con, filters, group_by, definition, substance, missing, ("time_event",)
     ):
         for group, part in frame.dropna(subset=["event"]).groupby("group_value", sort=True):
-            time, event, _ = _per_episode(part)
-            curve = kaplan_meier(time, event)
+            time, event, _, weights = _survival_data(part)
+            curve = kaplan_meier(time, event, weights=weights)
             parts.append(
                 curve.rename(columns=CURVE_COLUMNS).assign(
                     group_value=group, definition=d.id, missing=rule
@@ -179,8 +180,8 @@ def relapse_logrank(
                 n = int(weights.sum())
                 rows.append((group, d.id, rule, n, n_events, np.nan, np.nan, 0, np.nan))
             continue
-        time, event, group_values = _per_episode(frame)
-        result = logrank(time, event, group_values)
+        time, event, group_values, weights = _survival_data(frame)
+        result = logrank(time, event, group_values, weights=weights)
         for group, n, observed, expected in zip(
             result.groups, result.n, result.observed, result.expected, strict=True
         ):

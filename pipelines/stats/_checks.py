@@ -14,8 +14,11 @@ def check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence!r}")
 
 
-def check_survival_data(durations: ArrayLike, events: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
-    """Durations as finite, non-negative floats and events as booleans (1/True = event)."""
+def check_survival_data(
+    durations: ArrayLike, events: ArrayLike, weights: ArrayLike | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Durations as finite, non-negative floats, events as booleans (1/True = event) and
+    frequency weights as whole numbers (1 each when not given)."""
     d = np.asarray(durations, dtype=float).ravel()
     e = np.asarray(events, dtype=float).ravel()
     if d.shape != e.shape:
@@ -26,7 +29,14 @@ def check_survival_data(durations: ArrayLike, events: ArrayLike) -> tuple[np.nda
         raise ValueError("durations must not be negative")
     if not np.isin(e, (0.0, 1.0)).all():
         raise ValueError("events must be 0/1 or booleans (1 = the event happened)")
-    return d, e == 1.0
+    if weights is None:
+        return d, e == 1.0, np.ones(d.size, dtype="int64")
+    w = np.asarray(weights, dtype=float).ravel()
+    if w.shape != d.shape:
+        raise ValueError(f"durations ({d.size}) and weights ({w.size}) differ in length")
+    if not np.isfinite(w).all() or (w < 0).any() or (w != np.round(w)).any():
+        raise ValueError("weights must be whole numbers of people, 0 or more")
+    return d, e == 1.0, w.astype("int64")
 
 
 def group_codes(groups: ArrayLike, n: int) -> tuple[np.ndarray, tuple[Any, ...]]:

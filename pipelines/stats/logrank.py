@@ -61,24 +61,26 @@ class _LogrankSums:
     variance: np.ndarray  # k x k covariance of O − E
 
 
-def _logrank_sums(durations: ArrayLike, events: ArrayLike, groups: ArrayLike) -> _LogrankSums:
-    d, e = check_survival_data(durations, events)
+def _logrank_sums(
+    durations: ArrayLike, events: ArrayLike, groups: ArrayLike, weights: ArrayLike | None
+) -> _LogrankSums:
+    d, e, w = check_survival_data(durations, events, weights)
     codes, labels = group_codes(groups, d.size)
     if len(labels) < 2:
         raise ValueError(
             f"a log-rank comparison needs at least 2 groups; got {len(labels)}: {list(labels)}"
         )
-    event_times = np.unique(d[e])
+    # Per group and distinct time: people leaving (event or censored) and events, so that
+    # counted rows (frequency weights) cost what their distinct values cost.
+    times, where = np.unique(d, return_inverse=True)
     k = len(labels)
-    at_risk = np.zeros((k, event_times.size))
-    deaths = np.zeros((k, event_times.size))
-    for g in range(k):
-        in_group = np.sort(d[codes == g])
-        group_events = np.sort(d[(codes == g) & e])
-        at_risk[g] = in_group.size - np.searchsorted(in_group, event_times, "left")
-        deaths[g] = np.searchsorted(group_events, event_times, "right") - np.searchsorted(
-            group_events, event_times, "left"
-        )
+    cell = codes * times.size + where
+    leaving = np.bincount(cell, weights=w, minlength=k * times.size).reshape(k, times.size)
+    dying = np.bincount(cell, weights=np.where(e, w, 0), minlength=k * times.size)
+    dying = dying.reshape(k, times.size)
+    at_risk_all = leaving[:, ::-1].cumsum(axis=1)[:, ::-1]  # duration >= time, per group
+    is_event_time = dying.sum(axis=0) > 0
+    at_risk, deaths = at_risk_all[:, is_event_time], dying[:, is_event_time]
     n_t = at_risk.sum(axis=0)
     d_t = deaths.sum(axis=0)
     share = at_risk / n_t  # each group's share of those at risk at each event time
@@ -88,22 +90,29 @@ def _logrank_sums(durations: ArrayLike, events: ArrayLike, groups: ArrayLike) ->
     variance[np.diag_indices(k)] += (factor * share).sum(axis=1)
     return _LogrankSums(
         groups=labels,
-        n=np.bincount(codes, minlength=k),
+        n=np.bincount(codes, weights=w, minlength=k).astype("int64"),
         observed=deaths.sum(axis=1),
         expected=(share * d_t).sum(axis=1),
         variance=variance,
     )
 
 
-def logrank(durations: ArrayLike, events: ArrayLike, groups: ArrayLike) -> LogrankResult:
+def logrank(
+    durations: ArrayLike,
+    events: ArrayLike,
+    groups: ArrayLike,
+    *,
+    weights: ArrayLike | None = None,
+) -> LogrankResult:
     """Log-rank test of equal survival across 2 or more groups (chi-square on k-1 df).
 
     Sums observed and expected events and their covariance over the distinct event times, then
     chi-square = (O−E)' V⁻¹ (O−E) on all groups but one. As in R's `survdiff`, groups with no
     expected events (nobody at risk at any event time) are left out of the test and the df; with
-    no events at all there is no test and statistic and p-value are NaN.
+    no events at all there is no test and statistic and p-value are NaN. `weights` are
+    frequency weights (row i stands for weights[i] people), as in `kaplan_meier`.
     """
-    sums = _logrank_sums(durations, events, groups)
+    sums = _logrank_sums(durations, events, groups, weights)
     tested = np.flatnonzero(sums.expected > 0)[:-1]  # dropping one group makes V invertible
     df = tested.size
     if df == 0:
@@ -131,15 +140,16 @@ def hazard_ratio_logrank(
     *,
     reference: Any = None,
     confidence: float = 0.95,
+    weights: ArrayLike | None = None,
 ) -> PetoHazardRatio:
     """Peto one-step hazard ratio exp((O−E)/V) between two groups, CI exp((O−E)/V ± z/√V).
 
     O, E and V are the log-rank sums for the non-reference group. `reference` defaults to the
     first group in sorted order. Good when the hazard ratio is near 1 and groups are balanced; it
-    is biased for large effects, where a Cox model is the better tool.
+    is biased for large effects, where a Cox model is the better tool. `weights` as in `logrank`.
     """
     check_confidence(confidence)
-    sums = _logrank_sums(durations, events, groups)
+    sums = _logrank_sums(durations, events, groups, weights)
     if len(sums.groups) != 2:
         raise ValueError(f"a hazard ratio needs exactly 2 groups; got {list(sums.groups)}")
     if reference is None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
-from scipy import stats
+from scipy import special
 
 from pipelines.stats._checks import check_confidence, check_survival_data
 
@@ -33,52 +33,91 @@ def _empty_curve() -> pd.DataFrame:
     )
 
 
-def _count_at(sorted_values: np.ndarray, times: np.ndarray) -> np.ndarray:
-    return np.searchsorted(sorted_values, times, "right") - np.searchsorted(
-        sorted_values, times, "left"
-    )
-
-
-def kaplan_meier(durations: ArrayLike, events: ArrayLike, confidence: float = 0.95) -> pd.DataFrame:
-    """Kaplan–Meier estimate with Greenwood log-log confidence bands (scipy.stats.ecdf).
+def kaplan_meier(
+    durations: ArrayLike,
+    events: ArrayLike,
+    confidence: float = 0.95,
+    *,
+    weights: ArrayLike | None = None,
+) -> pd.DataFrame:
+    """Kaplan–Meier estimate with Greenwood log-log confidence bands.
 
     One row per distinct observed time plus a time-0 row (survival 1 unless events happen at time
     0): `time`, `survival` (right-continuous), `lower`/`upper` (log-log band), `at_risk` (number
     with duration >= time), `events` and `censored` at that time. Where survival is 1 the band is
     1 to 1 (Greenwood variance 0); where survival is 0 the log-log band is undefined and both
     limits are NaN (as in R's `survfit`). Empty input gives an empty frame with these columns.
+
+    `weights` are frequency weights: row i stands for weights[i] people with the same duration
+    and event (whole numbers, 0 drops the row). Counted rows give the same curve as the rows
+    repeated, without repeating them (docs/performance.md).
     """
     check_confidence(confidence)
-    d, e = check_survival_data(durations, events)
-    if d.size == 0:
+    d, e, w = check_survival_data(durations, events, weights)
+    table = _event_table(d, e, w)
+    if table.time.size == 0:
         return _empty_curve()
-    times = np.union1d([0.0], d)
-    at_risk = d.size - np.searchsorted(np.sort(d), times, "left")
-    n_events = _count_at(np.sort(d[e]), times)
-    n_censored = _count_at(np.sort(d[~e]), times)
+    survival, lower, upper = _product_limit(table, confidence)
+    # Evaluated at 0 and every observed time: before the first time the curve is 1.
+    starts_at_zero = table.time[0] == 0.0
+    total = table.at_risk[0]
 
-    fit = stats.ecdf(stats.CensoredData(uncensored=d[e], right=d[~e]))
-    survival = fit.sf.evaluate(times)
-    with warnings.catch_warnings():
-        # scipy warns where the band is undefined (survival 0 or 1); both are handled below.
-        warnings.filterwarnings("ignore", "The confidence interval is undefined", RuntimeWarning)
-        band = fit.sf.confidence_interval(confidence_level=confidence, method="log-log")
-        lower = np.asarray(band.low.evaluate(times), dtype=float)
-        upper = np.asarray(band.high.evaluate(times), dtype=float)
-    lower[survival == 1.0] = upper[survival == 1.0] = 1.0
-    lower[survival == 0.0] = upper[survival == 0.0] = np.nan
+    def padded(values: np.ndarray, first: float) -> np.ndarray:
+        return values if starts_at_zero else np.concatenate([[first], values])
 
     return pd.DataFrame(
         {
-            "time": times,
-            "survival": survival,
-            "lower": lower,
-            "upper": upper,
-            "at_risk": at_risk.astype("int64"),
-            "events": n_events.astype("int64"),
-            "censored": n_censored.astype("int64"),
+            "time": padded(table.time, 0.0),
+            "survival": padded(survival, 1.0),
+            "lower": padded(lower, 1.0),
+            "upper": padded(upper, 1.0),
+            "at_risk": padded(table.at_risk, total).astype("int64"),
+            "events": padded(table.events, 0).astype("int64"),
+            "censored": padded(table.censored, 0).astype("int64"),
         }
     )
+
+
+@dataclass(frozen=True)
+class _EventTable:
+    """Per distinct time: number at risk (duration >= time), events and censored there."""
+
+    time: np.ndarray
+    at_risk: np.ndarray
+    events: np.ndarray
+    censored: np.ndarray
+
+
+def _event_table(d: np.ndarray, e: np.ndarray, w: np.ndarray) -> _EventTable:
+    keep = w > 0
+    d, e, w = d[keep], e[keep], w[keep]
+    times, where = np.unique(d, return_inverse=True)
+    events = np.bincount(where, weights=np.where(e, w, 0), minlength=times.size).astype("int64")
+    censored = np.bincount(where, weights=np.where(e, 0, w), minlength=times.size).astype("int64")
+    leaving = events + censored
+    at_risk = leaving[::-1].cumsum()[::-1]  # everyone whose time is here or later
+    return _EventTable(times, at_risk, events, censored)
+
+
+def _product_limit(
+    table: _EventTable, confidence: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Survival and log-log band at each time of `table`, with the same arithmetic as
+    scipy.stats.ecdf (product of (n − d)/n; Greenwood variance on the log(−log) scale), so the
+    results match it, and lifelines and R through it, to the last bit (tests/test_stats.py)."""
+    n, d = table.at_risk, table.events
+    survival = np.cumprod((n - d) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        variance = 1 / np.log(survival) ** 2 * np.cumsum(d / (n * (n - d)))
+        log_log = np.log(-np.log(survival))
+    z_se = special.ndtri(1 / 2 + confidence / 2) * np.sqrt(variance)
+    lower = np.exp(-np.exp(log_log + z_se))
+    upper = np.exp(-np.exp(log_log - z_se))
+    # Undefined where survival is 1 (variance 0/0) or 0 (log of 0): R's survfit shows 1 to 1
+    # before the first event and no band once the curve reaches 0.
+    lower[survival == 1.0] = upper[survival == 1.0] = 1.0
+    lower[survival == 0.0] = upper[survival == 0.0] = np.nan
+    return survival, lower, upper
 
 
 def survival_at(curve: pd.DataFrame, times: ArrayLike) -> pd.DataFrame:
@@ -149,26 +188,34 @@ def _r_crossing_time(times: np.ndarray, survival: np.ndarray, p: float = 0.5) ->
     return float((x[start[0]] + x[below[0]]) / 2)
 
 
-def km_median(durations: ArrayLike, events: ArrayLike) -> float:
+def km_median(
+    durations: ArrayLike, events: ArrayLike, *, weights: ArrayLike | None = None
+) -> float:
     """Kaplan–Meier median with R `survival`'s convention (midpoint of a flat at exactly 0.5).
 
     Otherwise the first time the survival is at or below 0.5 (lifelines' value); when the curve
     sits at 0.5 until the last follow-up, the midpoint of that stretch; NaN when never reached.
+    `weights` as in `kaplan_meier`.
     """
-    curve = kaplan_meier(durations, events)
+    curve = kaplan_meier(durations, events, weights=weights)
     return _r_crossing_time(curve["time"].to_numpy(), curve["survival"].to_numpy())
 
 
 def km_median_ci(
-    durations: ArrayLike, events: ArrayLike, confidence: float = 0.95
+    durations: ArrayLike,
+    events: ArrayLike,
+    confidence: float = 0.95,
+    *,
+    weights: ArrayLike | None = None,
 ) -> tuple[float, float]:
     """Brookmeyer–Crowley style interval for the KM median: where the log-log band crosses 0.5.
 
     The lower limit is the time the lower band reaches 0.5, the upper limit the time the upper band
     does (NaN when it never does), with the same midpoint rule as the median; this is what R's
-    `print(survfit(..., conf.type = "log-log"))` shows as 0.95LCL and 0.95UCL.
+    `print(survfit(..., conf.type = "log-log"))` shows as 0.95LCL and 0.95UCL. `weights` as in
+    `kaplan_meier`.
     """
-    curve = kaplan_meier(durations, events, confidence)
+    curve = kaplan_meier(durations, events, confidence, weights=weights)
     times = curve["time"].to_numpy()
     return (
         _r_crossing_time(times, curve["lower"].to_numpy()),
