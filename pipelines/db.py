@@ -13,13 +13,48 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 WORK_MARK = ".building-"
+# Results computed on a published connection, kept for that connection's life. A published file
+# never changes under its connection (a new build is a new file, so a new connection), so a
+# result cannot go stale; other connections (a build's, a test's in-memory one) keep nothing.
+KEEP_PER_CONNECTION = 16
+_kept: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, OrderedDict] = (
+    weakref.WeakKeyDictionary()
+)
+_kept_lock = threading.Lock()
+
+
+def kept(con: duckdb.DuckDBPyConnection, key: Hashable, compute: Callable[[], object]) -> object:
+    """`compute()` once per `key` on a published connection (the last KEEP_PER_CONNECTION keys),
+    every time on any other connection. For intermediate results several metrics share (the
+    counted use-pattern words of one filter), not for what pages show: Streamlit caches those."""
+    with _kept_lock:
+        store = _kept.get(con)
+        if store is not None and key in store:
+            store.move_to_end(key)
+            return store[key]
+    value = compute()  # outside the lock: a slow query must not hold up other threads
+    if store is not None:
+        with _kept_lock:
+            store[key] = value
+            while len(store) > KEEP_PER_CONNECTION:
+                store.popitem(last=False)
+    return value
+
+
+def forget_kept(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what was kept for `con` (the benchmarks measure a page as on a new filter)."""
+    with _kept_lock:
+        if con in _kept:
+            _kept[con] = OrderedDict()
 
 
 class PublishedDatabase:
@@ -55,6 +90,8 @@ class PublishedDatabase:
                     self._con.close()
                 self._con = duckdb.connect(str(self.path), read_only=True)
                 self._con.execute("set enable_progress_bar = false")
+                with _kept_lock:
+                    _kept[self._con] = OrderedDict()
                 self._stamp = stamp
             return self._con
 

@@ -11,17 +11,26 @@ side by side.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from pipelines.metrics.filters import ALL, Filters
-from pipelines.patterns.bulk import evaluate
 from pipelines.patterns.definitions import DEFINITIONS, Definition
-from pipelines.patterns.episodes import counted_words, run_pattern_sql
+from pipelines.patterns.episodes import counted_word_matrix
 from pipelines.patterns.substances import check_substance
-from pipelines.patterns.words import MISSING_RULES, check_missing_rule
+from pipelines.patterns.words import (
+    MISS,
+    MISSING_RULES,
+    MIX,
+    NEG,
+    PAD,
+    POS,
+    WordMatrix,
+    check_missing_rule,
+)
 from pipelines.stats import kaplan_meier, logrank, wilson_interval
 
 Many = str | Sequence[str]
@@ -35,7 +44,15 @@ CURVE_COLUMNS = {
     "events": "n_events",
     "censored": "n_censored",
 }
-# Per rule: (numerator, denominator) columns of positivity_by_week.sql.
+WEEK_COUNTS = (
+    "n_positive_weeks",
+    "n_tested_weeks",
+    "n_missing_weeks",
+    "n_scheduled_weeks",
+    "n_positive_weeks_completers",
+    "n_tested_weeks_completers",
+)
+# Per rule: (numerator, denominator) columns of week_counts.
 POSITIVITY_COUNTS = {
     "ignored": ("n_positive_weeks", "n_tested_weeks"),
     "positive": ("n_positive_weeks_or_missing", "n_scheduled_weeks"),
@@ -58,6 +75,23 @@ def _definitions(definition: Many, kinds: tuple[str, ...]) -> list[Definition]:
     return chosen
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """One definition under one rule on the counted words: per row (a group's distinct word)
+    its group, time (NaN for flags), event, whether it is evaluable, and its episodes."""
+
+    labels: np.ndarray  # the groups, sorted
+    group: np.ndarray  # each row's position in labels
+    time: np.ndarray
+    event: np.ndarray
+    evaluable: np.ndarray
+    weights: np.ndarray
+
+    def per_group(self, values: np.ndarray) -> np.ndarray:
+        """Sum of `values` (one per row) in each group, in label order."""
+        return np.bincount(self.group, weights=values, minlength=len(self.labels))
+
+
 def _outcomes(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
@@ -66,33 +100,31 @@ def _outcomes(
     substance: str,
     missing: Many,
     kinds: tuple[str, ...],
-) -> Iterator[tuple[Definition, str, pd.DataFrame]]:
-    """(definition, rule, frame of group_value, time, event, n_episodes) for every definition and
-    rule: one row per group and distinct word, weighed by the episodes that have it."""
+) -> Iterator[tuple[Definition, str, _Outcome]]:
+    """(definition, rule, outcome) for every definition and rule. The words are encoded once
+    and every definition and rule reads the same matrix (pipelines.patterns.words)."""
     chosen = _definitions(definition, kinds)
     rules = [check_missing_rule(m) for m in _many(missing)]
-    words = counted_words(con, filters=filters, group_by=group_by, substance=substance)
-    for rule in rules:
-        values = evaluate(words["word"], [d.id for d in chosen], rule)
-        for d in chosen:
-            if d.kind == "flag":
-                time, event = pd.Series(np.nan, index=words.index), values[d.id]
-            else:
-                time, event = values[f"{d.id}_time"], values[f"{d.id}_event"]
-            frame = pd.DataFrame({"group_value": words["group_value"], "time": time})
-            frame = frame.assign(event=event.astype("Float64"), n_episodes=words["n_episodes"])
-            yield d, rule, frame
-
-
-def _survival_data(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Times, events, groups and episodes of each counted row (the curves and the log-rank take
-    the counts as frequency weights)."""
-    return (
-        frame["time"].to_numpy(float),
-        frame["event"].to_numpy(bool),
-        frame["group_value"].to_numpy(object),
-        frame["n_episodes"].to_numpy("int64"),
+    words, matrix = counted_word_matrix(
+        con, filters=filters, group_by=group_by, substance=substance
     )
+    # counted_words orders its rows by group, so the first-seen order is the sorted order.
+    group, labels = pd.factorize(words["group_value"])
+    labels = labels.to_numpy(object)
+    weights = words["n_episodes"].to_numpy("int64")
+    for rule in rules:
+        for d in chosen:
+            values = d.on_matrix(matrix, rule)
+            if d.kind == "flag":
+                event, is_na = values[d.id]
+                time = np.full(len(weights), np.nan)
+            else:
+                time, is_na = values[f"{d.id}_time"]
+                event = values[f"{d.id}_event"][0]
+            evaluable = ~np.asarray(is_na, dtype=bool)
+            time = np.where(evaluable, np.asarray(time, dtype=float), np.nan)
+            event = np.asarray(event, dtype=bool) & evaluable
+            yield d, rule, _Outcome(labels, group, time, event, evaluable, weights)
 
 
 def relapse_rate(
@@ -109,17 +141,16 @@ def relapse_rate(
     Numerator: episodes with the event; denominator: episodes whose value is defined (not NA).
     """
     rows = []
-    for d, rule, frame in _outcomes(
-        con, filters, group_by, definition, substance, missing, RATE_KINDS
-    ):
-        for group, part in frame.groupby("group_value", sort=True):
-            evaluable = part["event"].notna().to_numpy()
-            weights = part["n_episodes"].to_numpy("int64")
-            events = part["event"].to_numpy(float, na_value=0.0)
-            n, k = int(weights[evaluable].sum()), int((weights * events)[evaluable].sum())
-            low, high = wilson_interval(k, n)
-            n_episodes = int(weights.sum())
-            rows.append((group, d.id, rule, n_episodes, n, k, k / n if n else np.nan, low, high))
+    for d, rule, o in _outcomes(con, filters, group_by, definition, substance, missing, RATE_KINDS):
+        n_episodes = o.per_group(o.weights).astype("int64")
+        n = o.per_group(o.weights * o.evaluable).astype("int64")
+        k = o.per_group(o.weights * o.event).astype("int64")
+        low, high = wilson_interval(k, n) if len(n) else (n, n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(n > 0, k / n, np.nan)
+        for i, group in enumerate(o.labels):
+            row = (group, d.id, rule, n_episodes[i], n[i], k[i], rate[i], low[i], high[i])
+            rows.append(row)
     columns = ["group_value", "definition", "missing", "n_episodes", "n_evaluable", "n_events"]
     columns += ["event_rate", "event_rate_lower", "event_rate_upper"]
     return pd.DataFrame(rows, columns=columns).assign(substance=check_substance(substance))
@@ -136,12 +167,14 @@ def relapse_curve(
 ) -> pd.DataFrame:
     """Kaplan–Meier curve of weeks to the definition's event per group, log-log 95% bands."""
     parts = []
-    for d, rule, frame in _outcomes(
+    for d, rule, o in _outcomes(
         con, filters, group_by, definition, substance, missing, ("time_event",)
     ):
-        for group, part in frame.dropna(subset=["event"]).groupby("group_value", sort=True):
-            time, event, _, weights = _survival_data(part)
-            curve = kaplan_meier(time, event, weights=weights)
+        for g, group in enumerate(o.labels):
+            mine = (o.group == g) & o.evaluable
+            if not mine.any():
+                continue
+            curve = kaplan_meier(o.time[mine], o.event[mine], weights=o.weights[mine])
             parts.append(
                 curve.rename(columns=CURVE_COLUMNS).assign(
                     group_value=group, definition=d.id, missing=rule
@@ -168,20 +201,18 @@ def relapse_logrank(
     chi-square, degrees of freedom and p-value (NaN with fewer than two groups).
     """
     rows = []
-    for d, rule, frame in _outcomes(
+    for d, rule, o in _outcomes(
         con, filters, group_by, definition, substance, missing, ("time_event",)
     ):
-        frame = frame.dropna(subset=["event"])
-        groups = sorted(frame["group_value"].unique())
-        if len(groups) < 2:
-            for group, part in frame.groupby("group_value"):
-                weights = part["n_episodes"].to_numpy("int64")
-                n_events = int((weights * part["event"].to_numpy(float)).sum())
-                n = int(weights.sum())
-                rows.append((group, d.id, rule, n, n_events, np.nan, np.nan, 0, np.nan))
+        shown = np.unique(o.group[o.evaluable])  # groups with an evaluable episode
+        if len(shown) < 2:
+            n = o.per_group(o.weights * o.evaluable).astype("int64")
+            k = o.per_group(o.weights * o.event).astype("int64")
+            for g in shown:
+                rows.append((o.labels[g], d.id, rule, n[g], k[g], np.nan, np.nan, 0, np.nan))
             continue
-        time, event, group_values, weights = _survival_data(frame)
-        result = logrank(time, event, group_values, weights=weights)
+        e = o.evaluable
+        result = logrank(o.time[e], o.event[e], o.labels[o.group[e]], weights=o.weights[e])
         for group, n, observed, expected in zip(
             result.groups, result.n, result.observed, result.expected, strict=True
         ):
@@ -190,6 +221,45 @@ def relapse_logrank(
     columns = ["group_value", "definition", "missing", "n_evaluable", "n_events", "n_expected"]
     columns += ["statistic", "df", "p_value"]
     return pd.DataFrame(rows, columns=columns).assign(substance=check_substance(substance))
+
+
+def week_counts(words: pd.DataFrame, matrix: WordMatrix) -> pd.DataFrame:
+    """Weeks by group and week number, counted from the words (`counted_word_matrix`): the week-k
+    symbol of a word is its k-th letter (marts.episode_words), so the weeks need no second
+    query. One row per group and week that some episode reached, in that order.
+
+    n_positive_weeks ('+' or '*'), n_tested_weeks ('+', '-', '*'), n_missing_weeks ('o'),
+    n_scheduled_weeks (all but '_'), and the positive and tested weeks of completers (words
+    without 'o'); episodes without a word (no treatment week yet) count nowhere."""
+    columns = ["group_value", "week_number", *WEEK_COUNTS]
+    if words.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns}).assign(
+            group_value=pd.Series(dtype=words["group_value"].dtype)
+        )[columns]
+    # A missing word is all PAD: it reaches no week and counts nowhere.
+    codes, weights = matrix.codes, words["n_episodes"].to_numpy("int64")[:, None]
+    completer = ~matrix.has_missing[:, None]
+    positive, tested = np.isin(codes, (POS, MIX)), np.isin(codes, (POS, NEG, MIX))
+    kinds = {
+        "n_positive_weeks": positive,
+        "n_tested_weeks": tested,
+        "n_missing_weeks": codes == MISS,
+        "n_scheduled_weeks": np.isin(codes, (POS, NEG, MIX, MISS)),
+        "n_positive_weeks_completers": positive & completer,
+        "n_tested_weeks_completers": tested & completer,
+    }
+    # counted_words returns the rows ordered by group, so each group is one run of rows.
+    groups = words["group_value"].to_numpy(object)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    reached = np.add.reduceat((codes != PAD) * weights, starts, axis=0) > 0
+    group_of, week_of = np.nonzero(reached)
+    out = {
+        "group_value": pd.Series(groups[starts][group_of], dtype=words["group_value"].dtype),
+        "week_number": week_of + 1,
+    }
+    for name, mask in kinds.items():
+        out[name] = np.add.reduceat(mask * weights, starts, axis=0)[reached]
+    return pd.DataFrame(out)[columns]
 
 
 def positivity_by_week(
@@ -207,8 +277,9 @@ def positivity_by_week(
     episodes without a missing week.
     """
     rules = [check_missing_rule(m) for m in _many(missing)]
-    params = filters.params(group_by) | {"substance": check_substance(substance)}
-    counts = run_pattern_sql(con, "positivity_by_week", params)
+    counts = week_counts(
+        *counted_word_matrix(con, filters=filters, group_by=group_by, substance=substance)
+    )
     counts["n_positive_weeks_or_missing"] = counts["n_positive_weeks"] + counts["n_missing_weeks"]
     parts = []
     for rule in rules:

@@ -15,12 +15,19 @@ from typing import IO
 import duckdb
 import pandas as pd
 
+from pipelines.db import kept
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.metrics.runner import run_sql
 from pipelines.patterns.bulk import evaluate
 from pipelines.patterns.definitions import choose
 from pipelines.patterns.substances import check_substance
-from pipelines.patterns.words import MissingRule, check_missing_rule
+from pipelines.patterns.words import (
+    MissingRule,
+    WordMatrix,
+    check_missing_rule,
+    encode,
+    to_arrow,
+)
 
 PATTERNS_SQL = Path(__file__).resolve().parents[1] / "sql" / "patterns"
 OUTCOME_KEYS = ("client_id", "admission_date", "word")
@@ -64,14 +71,43 @@ def counted_words(
 
     A definition's value depends on the word alone, and episodes share words (about one distinct
     word in five at 100k episodes), so the group aggregates evaluate each word once and weigh it
-    by its episodes instead of moving and evaluating every episode's word.
+    by its episodes instead of moving and evaluating every episode's word. The relapse page's
+    tables all start from the same counted words, so they are counted once per filter on a
+    published database (`pipelines.db.kept`); callers get a copy.
     """
     params = filters.params(group_by) | {"substance": check_substance(substance)}
-    rows = f"({pattern_sql('pattern_episodes')}) as pattern_episodes"
-    sql = f"select group_value, word, count(*) as n_episodes from {rows} group by all order by all"
-    df = run_sql(con, sql, params)
-    df["word"] = df["word"].astype("string")
-    return df
+
+    def count() -> pd.DataFrame:
+        rows = f"({pattern_sql('pattern_episodes')}) as pattern_episodes"
+        counted = "select group_value, word, count(*) as n_episodes"
+        sql = f"{counted} from {rows} group by all order by all"
+        df = run_sql(con, sql, params)
+        df["word"] = df["word"].astype("string")
+        return df
+
+    return kept(con, _words_key(params), count).copy()
+
+
+def counted_word_matrix(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    substance: str = "opioids",
+) -> tuple[pd.DataFrame, WordMatrix]:
+    """`counted_words` and the same words encoded (one row each), encoded once per filter on a
+    published database like the words themselves. The matrix is shared: read it, do not change
+    it."""
+    words = counted_words(con, filters=filters, group_by=group_by, substance=substance)
+    params = filters.params(group_by) | {"substance": check_substance(substance)}
+    key = (*_words_key(params), "matrix")
+    return words, kept(con, key, lambda: encode(to_arrow(words["word"])))
+
+
+def _words_key(params: dict[str, object]) -> tuple:
+    """The filter, grouping and substance as a key (lists, which do not hash, as tuples)."""
+    listed = ((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items())
+    return ("counted_words", *listed)
 
 
 def episode_outcomes(
