@@ -10,6 +10,7 @@ from pipelines.metrics._common import (
     WEIGHT,
     add_wilson,
     as_counts,
+    fetch,
     fetch_weighted,
     mean_interval,
 )
@@ -98,10 +99,10 @@ def abstinence_change(
 ) -> pd.DataFrame:
     """Paired change in percent days abstinent from intake, Wilcoxon signed-rank (two-sided)."""
     keys = ["group_value", "timepoint_order", "timepoint"]
-    columns = [*keys, "intake_rate", "rate", "is_fully_abstinent_intake", "is_fully_abstinent"]
-    counted = fetch_weighted(
-        con, "abstinence_change", filters, group_by, columns, in_window_only=in_window_only
-    )
+    # Counted in SQL (each distinct pair once, with its weight), as fetch_weighted would.
+    counted = fetch(
+        con, "abstinence_change", filters, group_by, in_window_only=in_window_only
+    ).rename(columns={"n_rows": WEIGHT})
     out = []
     for (group, order, timepoint), part in counted.groupby(keys, sort=True):
         weights = part[WEIGHT].to_numpy("int64")
