@@ -25,7 +25,7 @@ WORK_MARK = ".building-"
 # Results computed on a published connection, kept for that connection's life. A published file
 # never changes under its connection (a new build is a new file, so a new connection), so a
 # result cannot go stale; other connections (a build's, a test's in-memory one) keep nothing.
-KEEP_PER_CONNECTION = 16
+KEEP_PER_CONNECTION = 32
 _kept: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, OrderedDict] = (
     weakref.WeakKeyDictionary()
 )

@@ -12,20 +12,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import duckdb
 import numpy as np
 import pandas as pd
 
+from pipelines.db import kept
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.patterns.definitions import DEFINITIONS, Definition
-from pipelines.patterns.episodes import counted_word_matrix
+from pipelines.patterns.episodes import counted_word_matrix, words_key
 from pipelines.patterns.substances import check_substance
 from pipelines.patterns.words import (
     MISS,
     MISSING_RULES,
     MIX,
     NEG,
+    NOSCHED,
     PAD,
     POS,
     WordMatrix,
@@ -52,6 +55,7 @@ WEEK_COUNTS = (
     "n_positive_weeks_completers",
     "n_tested_weeks_completers",
 )
+N_CODES = NOSCHED + 1  # symbol codes of a WordMatrix, PAD (past a word's end) included
 # Per rule: (numerator, denominator) columns of week_counts.
 POSITIVITY_COUNTS = {
     "ignored": ("n_positive_weeks", "n_tested_weeks"),
@@ -112,9 +116,11 @@ def _outcomes(
     group, labels = pd.factorize(words["group_value"])
     labels = labels.to_numpy(object)
     weights = words["n_episodes"].to_numpy("int64")
+    key = words_key(filters, group_by, substance)
     for rule in rules:
         for d in chosen:
-            values = d.on_matrix(matrix, rule)
+            # Kept: the curve and the log-rank of one definition and rule evaluate it once.
+            values = kept(con, (*key, d.id, d.version, rule), partial(d.on_matrix, matrix, rule))
             if d.kind == "flag":
                 event, is_na = values[d.id]
                 time = np.full(len(weights), np.nan)
@@ -236,29 +242,40 @@ def week_counts(words: pd.DataFrame, matrix: WordMatrix) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns}).assign(
             group_value=pd.Series(dtype=words["group_value"].dtype)
         )[columns]
-    # A missing word is all PAD: it reaches no week and counts nowhere.
-    codes, weights = matrix.codes, words["n_episodes"].to_numpy("int64")[:, None]
-    completer = ~matrix.has_missing[:, None]
-    positive, tested = np.isin(codes, (POS, MIX)), np.isin(codes, (POS, NEG, MIX))
-    kinds = {
-        "n_positive_weeks": positive,
-        "n_tested_weeks": tested,
-        "n_missing_weeks": codes == MISS,
-        "n_scheduled_weeks": np.isin(codes, (POS, NEG, MIX, MISS)),
-        "n_positive_weeks_completers": positive & completer,
-        "n_tested_weeks_completers": tested & completer,
-    }
-    # counted_words returns the rows ordered by group, so each group is one run of rows.
+    # A missing word is all PAD: it reaches no week and counts nowhere. Episodes per group,
+    # week and symbol in one bincount (all episodes, then completers only); every count is a
+    # sum over symbols of those. Rows are ordered by group (counted_words), so each group is one
+    # run of rows.
     groups = words["group_value"].to_numpy(object)
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    reached = np.add.reduceat((codes != PAD) * weights, starts, axis=0) > 0
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(groups)]))
+    width = matrix.codes.shape[1]
+    cell = (group[:, None] * width + np.arange(width)[None, :]) * N_CODES + matrix.codes
+    weights = words["n_episodes"].to_numpy("int64")
+    size = len(starts) * width * N_CODES
+    shape = (len(starts), width, N_CODES)
+
+    def by_symbol(w: np.ndarray) -> np.ndarray:
+        return np.bincount(cell.ravel(), np.repeat(w, width), size).reshape(shape).astype("int64")
+
+    every = by_symbol(weights)
+    completers = by_symbol(np.where(matrix.has_missing, 0, weights))
+    reached = every[:, :, PAD + 1 :].sum(axis=2) > 0
     group_of, week_of = np.nonzero(reached)
+
+    def total(counts: np.ndarray, symbols: tuple[int, ...]) -> np.ndarray:
+        return counts[:, :, list(symbols)].sum(axis=2)[reached]
+
     out = {
         "group_value": pd.Series(groups[starts][group_of], dtype=words["group_value"].dtype),
         "week_number": week_of + 1,
+        "n_positive_weeks": total(every, (POS, MIX)),
+        "n_tested_weeks": total(every, (POS, NEG, MIX)),
+        "n_missing_weeks": total(every, (MISS,)),
+        "n_scheduled_weeks": total(every, (POS, NEG, MIX, MISS)),
+        "n_positive_weeks_completers": total(completers, (POS, MIX)),
+        "n_tested_weeks_completers": total(completers, (POS, NEG, MIX)),
     }
-    for name, mask in kinds.items():
-        out[name] = np.add.reduceat(mask * weights, starts, axis=0)[reached]
     return pd.DataFrame(out)[columns]
 
 

@@ -99,9 +99,13 @@ def counted_word_matrix(
     published database like the words themselves. The matrix is shared: read it, do not change
     it."""
     words = counted_words(con, filters=filters, group_by=group_by, substance=substance)
-    params = filters.params(group_by) | {"substance": check_substance(substance)}
-    key = (*_words_key(params), "matrix")
+    key = (*words_key(filters, group_by, substance), "matrix")
     return words, kept(con, key, lambda: encode(to_arrow(words["word"])))
+
+
+def words_key(filters: Filters, group_by: str | None, substance: str) -> tuple:
+    """What identifies one set of counted words: a key for results kept beside them."""
+    return _words_key(filters.params(group_by) | {"substance": check_substance(substance)})
 
 
 def _words_key(params: dict[str, object]) -> tuple:
