@@ -17,15 +17,26 @@ from pipelines.metrics.filters import ALL, Filters
 from pipelines.stats import (
     hazard_ratio_logrank,
     kaplan_meier,
+    kaplan_meier_arrays,
     km_median,
     km_median_ci,
     logrank,
-    survival_at,
+    survival_at_arrays,
 )
 
 MEDIAN_CONVENTION = (
     "first day the curve is at or below 0.5; the midpoint of the stretch where it sits exactly "
     "at 0.5 (R survival); empty when the curve never reaches 0.5"
+)
+AT_COLUMNS = (
+    "group_value",
+    "day",
+    "retained_rate",
+    "retained_rate_lower",
+    "retained_rate_upper",
+    "n_at_risk",
+    "n_events_cumulative",
+    "n_episodes",
 )
 CURVE_COLUMNS = {
     "time": "day",
@@ -66,10 +77,10 @@ def retention_groups(rows: pd.DataFrame):
         yield group, days[mine], events[mine], weights[mine]
 
 
-def events_by(curve: pd.DataFrame, times: Sequence[float]) -> np.ndarray:
+def events_by(curve: dict[str, np.ndarray], times: Sequence[float]) -> np.ndarray:
     """Events on or before each of `times`, from a Kaplan–Meier curve's event counts."""
-    cumulative = np.concatenate([[0], curve["events"].to_numpy("int64").cumsum()])
-    return cumulative[np.searchsorted(curve["time"].to_numpy(float), times, "right")]
+    cumulative = np.concatenate([[0], np.asarray(curve["events"], dtype="int64").cumsum()])
+    return cumulative[np.searchsorted(np.asarray(curve["time"], dtype=float), times, "right")]
 
 
 def retention_curve(
@@ -97,31 +108,28 @@ def retention_at(
     days: Sequence[int] = (30, 60, 90),
 ) -> pd.DataFrame:
     """Share retained (Kaplan–Meier) at set days, log-log 95% band and the number at risk."""
-    out = []
+    # Arrays, not a frame per group: the overview asks this for every admission quarter, and
+    # building small frames cost twice the query (docs/performance.md).
+    parts: dict[str, list] = {c: [] for c in AT_COLUMNS}
     rows = retention_rows(con, filters, group_by)
     for group, durations, events, weights in retention_groups(rows):
-        curve = kaplan_meier(durations, events, weights=weights)
-        at = survival_at(curve, list(days))
-        at = at.rename(columns=CURVE_COLUMNS).assign(
-            group_value=group,
-            n_episodes=int(weights.sum()),
-            n_events_cumulative=events_by(curve, at["time"].to_numpy()),
-        )
-        out.append(at)
-    columns = [
-        "group_value",
-        "day",
-        "retained_rate",
-        "retained_rate_lower",
-        "retained_rate_upper",
-        "n_at_risk",
-        "n_events_cumulative",
-        "n_episodes",
-    ]
-    if not out:
-        return pd.DataFrame(columns=columns)
-    df = pd.concat(out, ignore_index=True)[columns]
-    return df.astype({"day": "int64", "n_events_cumulative": "int64", "n_episodes": "int64"})
+        curve = kaplan_meier_arrays(durations, events, weights=weights)
+        at = survival_at_arrays(curve, list(days))
+        found = {
+            "group_value": np.full(len(at["time"]), group, dtype=object),
+            "day": at["time"].astype("int64"),
+            "retained_rate": at["survival"],
+            "retained_rate_lower": at["lower"],
+            "retained_rate_upper": at["upper"],
+            "n_at_risk": at["at_risk"],
+            "n_events_cumulative": events_by(curve, at["time"]).astype("int64"),
+            "n_episodes": np.full(len(at["time"]), int(weights.sum()), dtype="int64"),
+        }
+        for column, values in found.items():
+            parts[column].append(values)
+    if not parts["day"]:
+        return pd.DataFrame(columns=list(AT_COLUMNS))
+    return pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()})
 
 
 def retention_median(

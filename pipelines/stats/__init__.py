@@ -27,9 +27,11 @@ from pipelines.stats.proportions import (
 )
 from pipelines.stats.survival import (
     kaplan_meier,
+    kaplan_meier_arrays,
     km_median,
     km_median_ci,
     survival_at,
+    survival_at_arrays,
 )
 
 __all__ = [
@@ -43,11 +45,13 @@ __all__ = [
     "compare_proportions",
     "hazard_ratio_logrank",
     "kaplan_meier",
+    "kaplan_meier_arrays",
     "km_median",
     "km_median_ci",
     "logrank",
     "newcombe_difference",
     "paired_change",
     "survival_at",
+    "survival_at_arrays",
     "wilson_interval",
 ]

@@ -12,6 +12,7 @@ from scipy import special
 from pipelines.stats._checks import check_confidence, check_survival_data
 
 CURVE_COLUMNS = ("time", "survival", "lower", "upper", "at_risk", "events", "censored")
+_COUNTS = ("at_risk", "events", "censored")
 AT_COLUMNS = ("time", "survival", "lower", "upper", "at_risk")
 
 # R's quantile.survfit compares the curve with 0.5 under this tolerance, so a curve that reaches
@@ -52,11 +53,24 @@ def kaplan_meier(
     and event (whole numbers, 0 drops the row). Counted rows give the same curve as the rows
     repeated, without repeating them (docs/performance.md).
     """
+    curve = kaplan_meier_arrays(durations, events, confidence, weights=weights)
+    return _empty_curve() if curve["time"].size == 0 else pd.DataFrame(curve)
+
+
+def kaplan_meier_arrays(
+    durations: ArrayLike,
+    events: ArrayLike,
+    confidence: float = 0.95,
+    *,
+    weights: ArrayLike | None = None,
+) -> dict[str, np.ndarray]:
+    """`kaplan_meier` as a dict of arrays (the same columns), for callers that read a few
+    values of many curves and would spend more on building frames than on the curves."""
     check_confidence(confidence)
     d, e, w = check_survival_data(durations, events, weights)
     table = _event_table(d, e, w)
     if table.time.size == 0:
-        return _empty_curve()
+        return {c: np.zeros(0, dtype="int64" if c in _COUNTS else float) for c in CURVE_COLUMNS}
     survival, lower, upper = _product_limit(table, confidence)
     # Evaluated at 0 and every observed time: before the first time the curve is 1.
     starts_at_zero = table.time[0] == 0.0
@@ -65,17 +79,15 @@ def kaplan_meier(
     def padded(values: np.ndarray, first: float) -> np.ndarray:
         return values if starts_at_zero else np.concatenate([[first], values])
 
-    return pd.DataFrame(
-        {
-            "time": padded(table.time, 0.0),
-            "survival": padded(survival, 1.0),
-            "lower": padded(lower, 1.0),
-            "upper": padded(upper, 1.0),
-            "at_risk": padded(table.at_risk, total).astype("int64"),
-            "events": padded(table.events, 0).astype("int64"),
-            "censored": padded(table.censored, 0).astype("int64"),
-        }
-    )
+    return {
+        "time": padded(table.time, 0.0),
+        "survival": padded(survival, 1.0),
+        "lower": padded(lower, 1.0),
+        "upper": padded(upper, 1.0),
+        "at_risk": padded(table.at_risk, total).astype("int64"),
+        "events": padded(table.events, 0).astype("int64"),
+        "censored": padded(table.censored, 0).astype("int64"),
+    }
 
 
 @dataclass(frozen=True)
@@ -120,31 +132,39 @@ def _product_limit(
     return survival, lower, upper
 
 
-def survival_at(curve: pd.DataFrame, times: ArrayLike) -> pd.DataFrame:
-    """Read a Kaplan–Meier curve (from `kaplan_meier`) as a right-continuous step function.
+def survival_at(curve: pd.DataFrame | dict[str, np.ndarray], times: ArrayLike) -> pd.DataFrame:
+    """Read a Kaplan–Meier curve (from `kaplan_meier` or `kaplan_meier_arrays`) as a
+    right-continuous step function.
 
     Returns `time`, `survival`, `lower`, `upper` and `at_risk` (number with duration >= t, the
     number-at-risk row under a plot) at each requested time. Before time 0 survival is 1. After the
     last observed time the curve is unknown, so survival and band are NaN (R's `summary.survfit`
     drops such times), except that a curve which reached 0 stays at 0 (band NaN); at-risk is 0.
     """
+    return pd.DataFrame(survival_at_arrays(curve, times))
+
+
+def survival_at_arrays(
+    curve: pd.DataFrame | dict[str, np.ndarray], times: ArrayLike
+) -> dict[str, np.ndarray]:
+    """`survival_at` as a dict of arrays (see kaplan_meier_arrays)."""
     t = np.asarray(times, dtype=float).ravel()
     if np.isnan(t).any():
         raise ValueError("times must not be missing")
     out = {"time": t}
-    if curve.empty:
+    curve_times = np.asarray(curve["time"], dtype=float)
+    if curve_times.size == 0:
         for column in ("survival", "lower", "upper"):
             out[column] = np.full(t.shape, np.nan)
         out["at_risk"] = np.zeros(t.shape, dtype="int64")
-        return pd.DataFrame(out)
+        return out
 
-    curve_times = curve["time"].to_numpy(dtype=float)
     last = np.searchsorted(curve_times, t, "right") - 1  # last curve time <= t
     before_start = last < 0
     beyond_end = t > curve_times[-1]
-    ended_at_zero = curve["survival"].iloc[-1] == 0.0
+    ended_at_zero = np.asarray(curve["survival"], dtype=float)[-1] == 0.0
     for column in ("survival", "lower", "upper"):
-        values = curve[column].to_numpy(dtype=float)[np.maximum(last, 0)]
+        values = np.asarray(curve[column], dtype=float)[np.maximum(last, 0)]
         values[before_start] = 1.0
         values[beyond_end] = np.nan
         out[column] = values
@@ -154,11 +174,11 @@ def survival_at(curve: pd.DataFrame, times: ArrayLike) -> pd.DataFrame:
     # Nobody's duration falls strictly between two curve times, so the number with duration >= t
     # is the at-risk count at the first curve time >= t.
     following = np.searchsorted(curve_times, t, "left")
-    at_risk = curve["at_risk"].to_numpy(dtype="int64")
+    at_risk = np.asarray(curve["at_risk"], dtype="int64")
     out["at_risk"] = np.where(
         following < len(curve_times), at_risk[np.minimum(following, len(curve_times) - 1)], 0
     )
-    return pd.DataFrame(out)
+    return out
 
 
 def _r_crossing_time(times: np.ndarray, survival: np.ndarray, p: float = 0.5) -> float:
