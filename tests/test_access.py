@@ -210,3 +210,22 @@ def test_funders_are_offered_only_filter_values_held_by_k_episodes(tiny_con):
     funder = fetch(tiny_con, FUNDER, "filter_choices").frame
     assert set(director.query("column_name == 'track'")["value"]) == {"Morning", "Evening"}
     assert funder.empty and list(funder.columns) == ["column_name", "value"]
+
+
+def test_protect_falls_back_to_rows_when_the_total_does_not_add_up():
+    # a = 5 of 50 (small), b = 20 of 50. With the total 25 of 100 known, hiding a's 5 alone would
+    # give it away as 25 - 20, so b's 20 is hidden too. A total that is not the sum of the groups
+    # (an episode in two groups) cannot be used that way: each row is protected on its own, and
+    # b stays shown. Repeated group labels are protected row by row in the same way.
+    spec = Spec(rates=(Rate("n_x", "n_den"),))
+    frame = pd.DataFrame({"group_value": ["a", "b"], "n_x": [5, 20], "n_den": [50, 50]})
+    additive = pd.DataFrame({"n_x": [25], "n_den": [100]})
+    values, _ = protect(frame, spec, 11, additive)
+    assert values["n_x"].isna().tolist() == [True, True]
+    overlapping = pd.DataFrame({"n_x": [22], "n_den": [90]})
+    values, reasons = protect(frame, spec, 11, overlapping)
+    assert values["n_x"].isna().tolist() == [True, False]
+    assert values.loc[1, "n_x"] == 20 and reasons.loc[1, "n_x"] == ""
+    repeated = frame.assign(group_value=["a", "a"])
+    values, _ = protect(repeated, spec, 11, additive)
+    assert values["n_x"].isna().tolist() == [True, False]

@@ -53,14 +53,14 @@ def report(con):
     happens when a table's groups do not add up to its total)."""
     import pipelines.access.protect as protect
 
-    originals = {n: getattr(protect, n) for n in ("suppress_rates", "suppress_counts")}
+    originals = {n: getattr(protect, n) for n in ("rate_reasons", "count_reasons")}
 
     def watch(name):
-        def call(table, **kw):
+        def call(*args, **kw):
             try:
-                return originals[name](table, **kw)
+                return originals[name](*args, **kw)
             except ValueError as exc:
-                if kw.get("total_row_label") is not None:
+                if kw.get("total_row") is not None:
                     FALLBACKS.append(f"{name}: {exc}")
                 raise
 

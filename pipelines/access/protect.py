@@ -19,10 +19,10 @@ import pandas as pd
 
 from pipelines.suppression import (
     RATE_REASON,
+    count_reasons,
     is_small,
     primary_reason,
-    suppress_counts,
-    suppress_rates,
+    rate_reasons,
 )
 
 TOTAL = "\x00total"  # group_value of the total rows added for suppression, dropped afterwards
@@ -85,40 +85,43 @@ class _Work:
             self._blocks[by] = found
         return self._blocks[by]
 
-    def block(self, rows: np.ndarray, columns: list[str]) -> pd.DataFrame:
-        """Counts of `rows`, indexed by group: the table suppress_rates / suppress_counts take."""
-        return pd.DataFrame({c: self.counts(c)[rows] for c in columns}, index=self.groups[rows])
-
-    def mark(self, found: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> None:
+    def mark(self, found: dict[str, np.ndarray], rows: np.ndarray, columns: list[str]) -> None:
         """Record the reasons `found` gives for `rows`, keeping any reason already there."""
         for column in columns:
-            old, new = self.reasons[column][rows], found[column].to_numpy(dtype=object)
+            old, new = self.reasons[column][rows], found[column]
             self.reasons[column][rows] = np.where((old == "") & (new != ""), new, old)
+
+
+# The passes call the rules of pipelines.suppression on arrays (count_reasons, rate_reasons):
+# building a small frame per block for suppress_counts / suppress_rates, and the result frames
+# they return, cost more than the rules on the quarterly tables (docs/performance.md). The
+# fallbacks are theirs: a block that does not add up to its total row, or whose group labels
+# repeat, is protected row by row with no total.
+
+
+def _total_row(labels: np.ndarray) -> int | None:
+    """Position of the total row among a block's labels; None without one or when labels repeat
+    (suppress_rates / suppress_counts refuse a table whose labels are not unique)."""
+    if len(set(labels.tolist())) != len(labels):
+        return None
+    found = np.flatnonzero(labels == TOTAL)
+    return int(found[0]) if found.size else None
 
 
 def _rates(work: _Work, spec: Spec, k: int) -> None:
     for rate in spec.rates:
         columns = [rate.numerator, rate.denominator]
         for rows in work.blocks(spec.keys):
-            block = work.block(rows, columns)
-            block[rate.numerator] = np.minimum(block[rate.numerator], block[rate.denominator])
-            total = TOTAL if TOTAL in block.index else None
+            d = work.counts(rate.denominator)[rows]
+            n = np.minimum(work.counts(rate.numerator)[rows], d)
+            if (n < 0).any():
+                raise ValueError("counts must be non-negative whole numbers")
+            total = _total_row(work.groups[rows])
             try:
-                found = suppress_rates(
-                    block,
-                    k=k,
-                    numerator=rate.numerator,
-                    denominator=rate.denominator,
-                    total_row_label=total,
-                ).reasons
+                found = rate_reasons(n, d, k=k, total_row=total)
             except ValueError:  # not additive across groups: protect each row on its own
-                found = suppress_rates(
-                    block.reset_index(drop=True),
-                    k=k,
-                    numerator=rate.numerator,
-                    denominator=rate.denominator,
-                ).reasons
-            work.mark(found, rows, columns)
+                found = rate_reasons(n, d, k=k)
+            work.mark(dict(zip(columns, found, strict=True)), rows, columns)
 
 
 def _parts(work: _Work, spec: Spec, k: int) -> None:
@@ -132,35 +135,34 @@ def _parts(work: _Work, spec: Spec, k: int) -> None:
                 total = work.counts(total_column)[rows[0]]
                 values = np.r_[work.counts(part)[rows], total]
                 is_total = np.r_[np.zeros(len(rows), bool), True]
-            index = pd.Index([TOTAL if t else f"r{i}" for i, t in enumerate(is_total)])
-            counts = pd.DataFrame({part: values}, index=index)
+            if is_total.sum() > 1:
+                raise ValueError("the table's row labels (index) must be unique")
+            if (values < 0).any():
+                raise ValueError("counts must be non-negative whole numbers")
+            total_row = int(np.flatnonzero(is_total)[0]) if is_total.any() else None
             try:
-                label = TOTAL if is_total.any() else None
-                found = suppress_counts(counts, k=k, count_columns=[part], total_row_label=label)
+                found = count_reasons(values, k=k, total_row=total_row)
             except ValueError:
-                found = suppress_counts(counts, k=k, count_columns=[part])
-            work.mark(found.reasons.iloc[: len(rows)], rows, [part])
+                found = count_reasons(values, k=k)
+            work.mark({part: found[: len(rows), 0]}, rows, [part])
 
 
 def _row_parts(work: _Work, spec: Spec, k: int) -> None:
     for parts, total_column in spec.row_parts:
         columns = [*parts, total_column]
         for rows in work.blocks(spec.keys):
-            block = work.block(rows, columns)
-            total = TOTAL if TOTAL in block.index else None
+            counts = np.column_stack([work.counts(c)[rows] for c in parts])
+            totals = work.counts(total_column)[rows]
+            if (counts < 0).any() or (totals < 0).any():
+                raise ValueError("counts must be non-negative whole numbers")
+            labels = work.groups[rows]
             try:
-                found = suppress_counts(
-                    block,
-                    k=k,
-                    count_columns=list(parts),
-                    row_total=total_column,
-                    total_row_label=total,
-                ).reasons
+                if len(set(labels.tolist())) != len(labels):
+                    raise ValueError("the table's row labels (index) must be unique")
+                found = count_reasons(counts, k=k, row_totals=totals, total_row=_total_row(labels))
             except ValueError:
-                found = suppress_counts(
-                    block.reset_index(drop=True), k=k, count_columns=columns
-                ).reasons
-            work.mark(found, rows, columns)
+                found = count_reasons(np.column_stack([counts, totals]), k=k)
+            work.mark(dict(zip(columns, found.T, strict=True)), rows, columns)
 
 
 def _follow(work: _Work, spec: Spec, k: int) -> None:
