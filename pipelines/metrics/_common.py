@@ -13,11 +13,13 @@ import duckdb
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
+from scipy import special
 from scipy import stats as sps
 
 from pipelines.metrics.filters import Filters
 from pipelines.metrics.runner import metric_sql, run_metric, run_sql
 from pipelines.stats import wilson_interval
+from pipelines.stats._checks import check_weights
 
 WILSON = "Wilson score 95%"
 CLUSTER = "ratio estimator, 95% interval robust to clustering within episodes"
@@ -154,18 +156,48 @@ class KruskalResult:
     test: str = "Kruskal-Wallis H"
 
 
-def kruskal_wallis(samples: list[ArrayLike]) -> KruskalResult:
+def kruskal_wallis(
+    samples: list[ArrayLike], weights: list[ArrayLike | None] | None = None
+) -> KruskalResult:
     """Kruskal–Wallis test of equal distributions across 2 or more samples (missing dropped).
 
     The k-group extension of Mann–Whitney, chi-square approximation on k − 1 df (as R's
     `kruskal.test`); epsilon² = H / (n − 1) (Tomczak & Tomczak 2014).
+
+    `weights`, one array (or None) per sample, are frequency weights: value i of a sample stands
+    for that many observations (whole numbers, 0 drops it). The result equals scipy.stats.kruskal
+    on the values repeated (it always uses the chi-square approximation): average ranks and the
+    tie-corrected H come from the counts with scipy's operations in scipy's order.
     """
-    arrays = [np.asarray(s, dtype=float).ravel() for s in samples]
-    arrays = [a[~np.isnan(a)] for a in arrays]
-    arrays = [a for a in arrays if a.size]
-    n = sum(a.size for a in arrays)
-    if len(arrays) < 2 or np.unique(np.concatenate(arrays)).size < 2:
-        return KruskalResult(float("nan"), max(len(arrays) - 1, 0), float("nan"), float("nan"))
-    result = sps.kruskal(*arrays)
-    h = float(result.statistic)
-    return KruskalResult(h, len(arrays) - 1, float(result.pvalue), h / (n - 1))
+    if weights is not None and len(weights) != len(samples):
+        raise ValueError(f"samples ({len(samples)}) and weights ({len(weights)}) differ in number")
+    counted = []
+    for i, sample in enumerate(samples):
+        x = np.asarray(sample, dtype=float).ravel()
+        w = check_weights(None if weights is None else weights[i], x.size)
+        keep = ~np.isnan(x) & (w > 0)
+        if keep.any():
+            counted.append((x[keep], w[keep]))
+    k = len(counted)
+    n = [int(w.sum()) for _, w in counted]
+    total = sum(n)
+    values = np.concatenate([x for x, _ in counted]) if counted else np.zeros(0)
+    if k < 2 or np.unique(values).size < 2:
+        return KruskalResult(float("nan"), max(k - 1, 0), float("nan"), float("nan"))
+    if weights is None:
+        result = sps.kruskal(*(x for x, _ in counted))
+        h, p = float(result.statistic), float(result.pvalue)
+        return KruskalResult(h, k - 1, p, h / (total - 1))
+    distinct, where = np.unique(values, return_inverse=True)
+    every = np.concatenate([w for _, w in counted])
+    t = np.bincount(where, weights=every, minlength=distinct.size)  # tie counts
+    ranks = (np.cumsum(t) - t + 1) + (t - 1) / 2  # average ranks, as scipy's _rankdata
+    sample = np.repeat(np.arange(k), [x.size for x, _ in counted])
+    rank_sums = np.bincount(sample, weights=every * ranks[where], minlength=k)  # half-integers
+    # scipy.stats.kruskal from here, operation for operation (Python ints for the sizes).
+    ties = 1 - np.sum(t**3 - t) / (total**3 - total)
+    ssbn = sum(rank_sums[i] ** 2 / n[i] for i in range(k))
+    h = 12.0 / (total * (total + 1)) * ssbn - 3 * (total + 1)
+    h /= ties
+    p = special.chdtrc(np.float64(k - 1), h)
+    return KruskalResult(float(h), k - 1, float(p), float(h) / (total - 1))

@@ -105,23 +105,25 @@ def abstinence_change(
     ).rename(columns={"n_rows": WEIGHT})
     out = []
     for (group, order, timepoint), part in counted.groupby(keys, sort=True):
+        # Distinct pairs with their counts: the test ranks the counts, no rows are repeated.
         weights = part[WEIGHT].to_numpy("int64")
-        before = np.repeat(part["intake_rate"].to_numpy(float), weights)
-        after = np.repeat(part["rate"].to_numpy(float), weights)
-        change = paired_change(before, after)
+        before = part["intake_rate"].to_numpy(float)
+        after = part["rate"].to_numpy(float)
+        change = paired_change(before, after, weights=weights)
         diff = after - before
+        total = int(weights.sum())
         out.append(
             {
                 "group_value": group,
                 "timepoint": timepoint,
                 "timepoint_order": order,
                 "n_pairs": change.n_pairs,
-                "intake_rate_mean": float(before.mean()),
-                "rate_mean": float(after.mean()),
-                "mean_difference": float(diff.mean()),
+                "intake_rate_mean": float((before * weights).sum() / total),
+                "rate_mean": float((after * weights).sum() / total),
+                "mean_difference": float((diff * weights).sum() / total),
                 "median_difference": change.median_difference,
-                "n_improved": int((diff > 0).sum()),
-                "n_worse": int((diff < 0).sum()),
+                "n_improved": int(weights[diff > 0].sum()),
+                "n_worse": int(weights[diff < 0].sum()),
                 "n_unchanged": change.n_zero,
                 "n_fully_abstinent_intake": _weighted_count(part, "is_fully_abstinent_intake"),
                 "n_fully_abstinent": _weighted_count(part, "is_fully_abstinent"),

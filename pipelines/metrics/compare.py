@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines.metrics._common import fetch_weighted, kruskal_wallis, repeated
+from pipelines.metrics._common import WEIGHT, fetch_weighted, kruskal_wallis
 from pipelines.metrics.attendance import initiation_engagement
 from pipelines.metrics.census import completion_rate, readmission_rate
 from pipelines.metrics.filters import ALL, Filters
@@ -28,6 +28,7 @@ from pipelines.stats import (
     kaplan_meier,
     logrank,
     survival_at,
+    weighted_median,
 )
 
 RETENTION_DAY = 90
@@ -85,22 +86,32 @@ def _rate_row(metric: str, label: str, table: pd.DataFrame, x: str, n: str) -> d
     }
 
 
-def _samples(counted: pd.DataFrame, column: str) -> dict[object, np.ndarray]:
-    """Each group's values of `column` (one per row, missing dropped), from fetch_weighted."""
+def _samples(counted: pd.DataFrame, column: str) -> dict[object, tuple[np.ndarray, np.ndarray]]:
+    """Each group's distinct values of `column` (missing dropped) with how many rows hold each,
+    from fetch_weighted: the rank tests take the counts instead of the rows repeated."""
     counted = counted.dropna(subset=[column])
-    return {g: repeated(part, column) for g, part in counted.groupby("group_value", sort=True)}
+    return {
+        g: (part[column].to_numpy(float), part[WEIGHT].to_numpy("int64"))
+        for g, part in counted.groupby("group_value", sort=True)
+    }
 
 
-def _amount_row(metric: str, label: str, samples: dict[object, np.ndarray]) -> dict:
-    """Compare a skewed amount (one value per episode) across groups; medians side by side."""
-    values = {g: float(np.median(v)) for g, v in samples.items()}
+def _amount_row(
+    metric: str, label: str, samples: dict[object, tuple[np.ndarray, np.ndarray]]
+) -> dict:
+    """Compare a skewed amount (one value per episode) across groups; medians side by side.
+
+    `samples` maps each group to (values, counts) as `_samples` gives them."""
+    medians = {g: weighted_median(v, w) for g, (v, w) in samples.items()}
+    counts = {g: int(w.sum()) for g, (_, w) in samples.items()}
     row = {"metric": metric, "label": f"{label} (median)", "kind": "amount"} | NO_TEST
-    row |= NO_EFFECT | _side_by_side(values, {g: v.size for g, v in samples.items()})
+    row |= NO_EFFECT | _side_by_side(medians, counts)
     groups = list(samples)
     if len(groups) < 2:
         return row | {"note": "fewer than 2 groups with values: nothing to compare"}
     if len(groups) == 2:
-        result = compare_amounts(samples[groups[0]], samples[groups[1]])
+        (a, weights_a), (b, weights_b) = samples[groups[0]], samples[groups[1]]
+        result = compare_amounts(a, b, weights_a=weights_a, weights_b=weights_b)
         return row | {
             "test": result.test,
             "statistic": result.statistic,
@@ -109,7 +120,8 @@ def _amount_row(metric: str, label: str, samples: dict[object, np.ndarray]) -> d
             "effect": result.rank_biserial,
             "note": "",
         }
-    result = kruskal_wallis(list(samples.values()))
+    arrays, weights = zip(*samples.values(), strict=True)
+    result = kruskal_wallis(list(arrays), list(weights))
     return row | {
         "test": result.test,
         "statistic": result.statistic,

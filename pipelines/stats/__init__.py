@@ -3,7 +3,8 @@
 - `survival`: Kaplan–Meier curve with log-log bands, survival at fixed times, median (R rules).
 - `logrank`: k-group log-rank test and the Peto (O−E)/V hazard ratio.
 - `proportions`: Wilson and Newcombe intervals, chi-square / Fisher comparisons.
-- `comparisons`: Mann–Whitney, Wilcoxon signed-rank, Benjamini–Hochberg.
+- `comparisons`: Mann–Whitney, Wilcoxon signed-rank (both with frequency weights), weighted
+  median, Benjamini–Hochberg.
 """
 
 from pipelines.stats.comparisons import (
@@ -12,6 +13,7 @@ from pipelines.stats.comparisons import (
     benjamini_hochberg,
     compare_amounts,
     paired_change,
+    weighted_median,
 )
 from pipelines.stats.logrank import (
     LogrankResult,
@@ -53,5 +55,6 @@ __all__ = [
     "paired_change",
     "survival_at",
     "survival_at_arrays",
+    "weighted_median",
     "wilson_interval",
 ]

@@ -39,6 +39,19 @@ def check_survival_data(
     return d, e == 1.0, w.astype("int64")
 
 
+def check_weights(weights: ArrayLike | None, n: int) -> np.ndarray:
+    """Frequency weights for n values as int64 whole numbers, 0 or more (1 each when not
+    given): value i stands for weights[i] observations, as if repeated that many times."""
+    if weights is None:
+        return np.ones(n, dtype="int64")
+    w = np.asarray(weights, dtype=float).ravel()
+    if w.size != n:
+        raise ValueError(f"values ({n}) and weights ({w.size}) differ in length")
+    if not np.isfinite(w).all() or (w < 0).any() or (w != np.round(w)).any():
+        raise ValueError("weights must be whole numbers of people, 0 or more")
+    return w.astype("int64")
+
+
 def group_codes(groups: ArrayLike, n: int) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Integer codes 0..k-1 for the group labels, labels in sorted order."""
     codes, labels = pd.factorize(pd.Series(np.asarray(groups, dtype=object).ravel()), sort=True)

@@ -3,8 +3,8 @@
 -- too: paired, so change is measured on the same clients (DOMAIN.md "Abstinent-day counts").
 -- Grain: counted pairs, one row per group, later timepoint and distinct (intake_rate, rate,
 -- is_fully_abstinent_intake, is_fully_abstinent), with n_rows the number of pairs holding it;
--- ordered by every column. The Wilcoxon signed-rank test runs in Python on the pairs repeated
--- by n_rows. Pre/post change is not a causal effect.
+-- ordered by every column. The Wilcoxon signed-rank test runs in Python on the counted pairs
+-- (n_rows as frequency weights). Pre/post change is not a causal effect.
 -- Plan (EXPLAIN ANALYZE at 1M episodes): intake is joined to the filtered episodes first and
 -- materialized (one row per episode), so the later rows probe it; left to itself DuckDB joined
 -- later to intake first and built the episodes join's hash table on those 1.8M pairs. Each side
