@@ -9,7 +9,12 @@ import pandas as pd
 from pipelines.metrics._common import WEIGHT, add_wilson, as_counts, fetch
 from pipelines.metrics.filters import ALL, Filters
 from pipelines.metrics.runner import metric_sql, run_sql
-from pipelines.stats import benjamini_hochberg, compare_amounts, compare_proportions
+from pipelines.stats import (
+    benjamini_hochberg,
+    compare_amounts,
+    compare_proportions,
+    weighted_median,
+)
 
 SAMHSA_TARGET = 0.80
 CATEGORIES = {
@@ -99,13 +104,19 @@ def _category_rows(
     ]
 
 
-def _amount_row(a: np.ndarray, b: np.ndarray) -> dict:
-    a, b = a[~np.isnan(a)], b[~np.isnan(b)]
-    row = {"level": "median", "value_kind": "median", "n_followed": a.size, "n_lost": b.size}
-    row |= {"followed_value": np.median(a) if a.size else np.nan}
-    row |= {"lost_value": np.median(b) if b.size else np.nan}
-    if a.size and b.size:
-        result = compare_amounts(a, b)
+def _amount_row(values: np.ndarray, weights: np.ndarray, followed: np.ndarray) -> dict:
+    """The median row of one amount, from its distinct values counted among followed
+    (`followed` true) and lost episodes: the medians and Mann–Whitney test equal those of the
+    values repeated by their counts, without repeating them (docs/metrics.md)."""
+    keep = ~np.isnan(values)
+    values, weights, followed = values[keep], weights[keep], followed[keep]
+    a, w_a = values[followed], weights[followed]
+    b, w_b = values[~followed], weights[~followed]
+    n_a, n_b = int(w_a.sum()), int(w_b.sum())
+    row = {"level": "median", "value_kind": "median", "n_followed": n_a, "n_lost": n_b}
+    row |= {"followed_value": weighted_median(a, w_a), "lost_value": weighted_median(b, w_b)}
+    if n_a and n_b:
+        result = compare_amounts(a, b, weights_a=w_a, weights_b=w_b)
         test = {"test": result.test, "statistic": result.statistic, "p_value": result.p_value}
         return row | test | {"note": ""}
     note = "no values on one side: nothing to test"
@@ -149,10 +160,12 @@ def followup_bias(
         part = []
         for column, label in AMOUNTS.items():
             rows = sets[column]
-            followed = rows["is_followed"].to_numpy(bool)
-            values = np.repeat(rows[column].to_numpy(float), rows[WEIGHT].to_numpy("int64"))
-            flags = np.repeat(followed, rows[WEIGHT].to_numpy("int64"))
-            part.append({"characteristic": label} | _amount_row(values[flags], values[~flags]))
+            found = _amount_row(
+                rows[column].to_numpy(float),
+                rows[WEIGHT].to_numpy("int64"),
+                rows["is_followed"].to_numpy(bool),
+            )
+            part.append({"characteristic": label} | found)
         for column, label in CATEGORIES.items():
             rows = sets[column].dropna(subset=[column])
             by_level = rows.groupby(["is_followed", column])[WEIGHT].sum()
