@@ -3,7 +3,7 @@ click away, the reason for blank cells, and exports stamped with the filters and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import pandas as pd
@@ -119,13 +119,22 @@ def table(
     columns: dict[str, object] | None = None,
     compare: str | None = None,
     hide: Sequence[str] = ("interval_method",),
+    full: Callable[[], pd.DataFrame] | None = None,
 ) -> None:
-    """A table, its caption and definition link, and a CSV export stamped with filters."""
+    """A table, its caption and definition link, and a CSV export stamped with filters.
+
+    `full`, for a table shown only in part (its first rows), fetches the whole of it for the
+    CSV when the button is pressed (data.later)."""
     if isinstance(shown, pd.DataFrame):
         shown = Shown(shown)
-    frame = shown.frame.drop(columns=[c for c in hide if c in shown.frame.columns])
-    if columns is not None:
-        frame = frame[[c for c in columns if c in frame.columns]]
+
+    chosen = None if columns is None else list(columns)
+
+    def shaped(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.drop(columns=[c for c in hide if c in frame.columns])
+        return frame if chosen is None else frame[[c for c in chosen if c in frame.columns]]
+
+    frame = shaped(shown.frame)
     dates = {
         c: st.column_config.DateColumn(c.replace("_", " ").capitalize())
         for c in frame.columns
@@ -139,7 +148,7 @@ def table(
     lines = context_lines(title, shown, compare)
     _links(metric, key).download_button(
         "CSV",
-        data=lambda: export.csv_bytes(frame, lines),
+        data=lambda: export.csv_bytes(frame if full is None else shaped(full()), lines),
         file_name=f"{key}.csv",
         mime="text/csv",
         key=f"csv-{key}",

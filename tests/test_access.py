@@ -204,6 +204,21 @@ def test_followups_due_lists_overdue_and_open_windows(tiny_con):
     assert states == {"C2 2w": "overdue", "C1 30d": "window open"}
 
 
+def test_followups_due_first_rows_and_counts(tiny_con):
+    # The two pending follow-ups above: C2 2w overdue first, then C1 30d (window open).
+    first = fetch(tiny_con, DIRECTOR, "followups_due", max_rows=1).frame
+    assert first[["client_id", "timepoint"]].values.tolist() == [["C2", "2w"]]
+    counts = fetch(tiny_con, DIRECTOR, "followups_due_counts").frame
+    assert counts[["followup_state", "n_followups"]].values.tolist() == [
+        ["overdue", 1],
+        ["window open", 1],
+        ["coming due", 0],
+    ]
+    for role in (RESEARCHER, FUNDER):
+        with pytest.raises(AccessDenied):
+            fetch(tiny_con, role, "followups_due_counts")
+
+
 def test_funders_are_offered_only_filter_values_held_by_k_episodes(tiny_con):
     # Tiny: Morning 4 episodes, Evening 3: both below 11, so a funder is offered no track.
     director = fetch(tiny_con, DIRECTOR, "filter_choices").frame

@@ -90,6 +90,18 @@ def test_followup_director(tiny_db):
     assert any("characteristic" in d.value.columns for d in at.dataframe)  # retention bias
 
 
+def test_followup_lists_the_first_rows_and_counts_and_exports_them_all(tiny_db, monkeypatch):
+    # Pending on tiny: C2 2w overdue, C1 30d window open (test above). Shown: the first one.
+    monkeypatch.setattr("dashboard.tables.DUE_ROWS", 1)
+    at = open_page(tiny_db, "followup")
+    due = table(at, "followup_state")
+    assert due[["client_id", "timepoint"]].values.tolist() == [["C2", "2w"]]
+    assert "Due and overdue: 1 overdue, 1 due now or soon" in all_text(at)
+    assert "The table shows the first 1 of 2; the CSV holds all of them." in captions(at)
+    exported = csv_table(downloads(at, skip=("PNG",))["followups_due.csv"])
+    assert exported[["client_id", "timepoint"]].values.tolist() == [["C2", "2w"], ["C1", "30d"]]
+
+
 def test_followup_researcher_sees_no_client_lists(tiny_db):
     at = open_page(tiny_db, "followup", role="researcher")
     assert not any("followup_state" in d.value.columns for d in at.dataframe)

@@ -40,15 +40,22 @@ ui.table(
 )
 
 if data.can("followups_due"):
-    due = data.frame("followups_due", f)
-    n_overdue = int((due["followup_state"] == "overdue").sum())
+    # A state system has hundreds of thousands pending: the page lists the first
+    # tables.DUE_ROWS (the longest overdue first), counts them all, and the CSV holds every one.
+    counts = data.frame("followups_due_counts", f)
+    n = dict(zip(counts["followup_state"], counts["n_followups"], strict=True))
+    n_all, n_overdue = int(counts["n_followups"].sum()), int(n["overdue"])
+    due = data.frame("followups_due", f, max_rows=tables.DUE_ROWS)
+    shown = f" The table shows the first {len(due):,} of {n_all:,}; the CSV holds all of them."
     ui.table(
         due,
-        "followup_status",
+        "followups_due",
         "Pending follow-ups: overdue (window closed; the longest overdue first), window open, "
-        "or coming due within 30 days. Client-level: program directors only.",
+        "or coming due within 30 days. Client-level: program directors only."
+        + (shown if len(due) < n_all else ""),
         key="followups_due",
-        title=f"Due and overdue: {n_overdue:,} overdue, {len(due) - n_overdue:,} due now or soon",
+        title=f"Due and overdue: {n_overdue:,} overdue, {n_all - n_overdue:,} due now or soon",
+        full=data.later("followups_due", f),
     )
 
 outcomes = data.table("followup_outcomes", f)

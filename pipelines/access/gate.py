@@ -107,6 +107,7 @@ SOURCES: dict[str, Source] = {name: _metric(name) for name in _METRICS} | {
     "analysis_extract": Source(queries.analysis_extract, "client", STAFF),
     "at_risk_clients": Source(queries.at_risk_clients, "client", DIRECTOR),
     "followups_due": Source(queries.followups_due, "client", DIRECTOR),
+    "followups_due_counts": Source(queries.followups_due_counts, "operational", DIRECTOR),
     "orphan_rows": Source(queries.orphan_rows, "client", DIRECTOR, filtered=False),
     "quarantine_rows": Source(queries.quarantine_rows, "client", DIRECTOR, filtered=False),
 }

@@ -42,7 +42,7 @@ def has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     return bool(found.iloc[0, 0])
 
 
-def run_text(con: duckdb.DuckDBPyConnection, text: str, params: list) -> pd.DataFrame:
+def run_text(con: duckdb.DuckDBPyConnection, text: str, params: list | dict) -> pd.DataFrame:
     cursor = con.cursor()
     try:
         return cursor.execute(text, params).df()
@@ -125,9 +125,30 @@ def followups_due(
     filters: Filters = ALL,
     group_by: str | None = None,
     horizon_days: int = 30,
+    max_rows: int | None = None,
 ) -> pd.DataFrame:
-    """Pending follow-ups that are overdue, in their window, or due within `horizon_days`."""
-    return run(con, "followups_due", filters.params(group_by) | {"horizon_days": horizon_days})
+    """Pending follow-ups that are overdue, in their window, or due within `horizon_days`: the
+    longest overdue first, then by due date; only the first `max_rows` when given."""
+    params = {"horizon_days": horizon_days, "max_rows": max_rows}
+    return run_text(con, _pending("followups_due"), filters.params(group_by) | params)
+
+
+def followups_due_counts(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    filters: Filters = ALL,
+    group_by: str | None = None,
+    horizon_days: int = 30,
+) -> pd.DataFrame:
+    """The follow-ups `followups_due` lists, counted per state."""
+    params = filters.params(group_by) | {"horizon_days": horizon_days}
+    return run_text(con, _pending("followups_due_counts"), params)
+
+
+@cache
+def _pending(name: str) -> str:
+    """`name`.sql with followups_pending.sql in its {followups_pending}."""
+    return sql(name).replace("{followups_pending}", sql("followups_pending"))
 
 
 def analysis_extract(

@@ -1,38 +1,8 @@
--- followups_due: follow-ups to do now: overdue, window open, or coming due in $horizon_days.
--- Grain: one row per pending follow-up. Window: due date +/- followup_window_days (SUPRT);
--- overdue = still pending after the window closed (marts.followups.is_overdue).
+-- followups_due: the pending follow-ups of followups_pending.sql, the longest overdue first, then
+-- by due date. $max_rows (null: all) keeps the first rows: a page lists the first ones and
+-- counts them all with followups_due_counts (at 1M episodes 271,000 follow-ups are pending, and
+-- moving them all to a page took longer than every other query on it, docs/performance.md).
 -- Client-level: directors only (pipelines.access).
-with episodes as (
-    select * from marts.filtered_episodes(
-        $date_from, $date_to, $quarters, $tracks, $sites, $levels, $medications, $sexes,
-        $age_groups, $race_ethnicities, $group_by
-    )
-),
-
-parameters as (
-    select * from meta.parameters
-),
-
-final as (
-    select
-        e.client_id,
-        e.episode_id,
-        e.track,
-        e.counselor,
-        f.timepoint,
-        f.due_date,
-        f.due_date - p.followup_window_days as window_open_date,
-        f.window_close_date,
-        case
-            when f.is_overdue then 'overdue'
-            when f.due_date - p.followup_window_days <= p.as_of then 'window open'
-            else 'coming due'
-        end as followup_state,
-        greatest(p.as_of - f.window_close_date, 0) as days_overdue
-    from episodes as e
-    inner join marts.followups as f using (episode_id)
-    cross join parameters as p
-    where f.status = 'pending' and f.due_date <= p.as_of + $horizon_days
-)
-
-select * from final order by followup_state = 'overdue' desc, due_date, client_id
+select * from ({followups_pending}) as pending
+order by followup_state = 'overdue' desc, due_date, client_id
+limit $max_rows
