@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines.metrics._common import kruskal_wallis
+from pipelines.metrics._common import kruskal_wallis, mean_interval
 from pipelines.stats import compare_amounts, paired_change, weighted_median
 
 
@@ -192,3 +192,13 @@ def test_weighted_median_is_np_median_of_repeated_values(seed: int) -> None:
     assert weighted_median([3.0, 1.0, np.nan, 2.0], [1, 1, 5, 2]) == 2.0
     assert weighted_median([1.0, 4.0], [2, 2]) == 2.5
     assert math.isnan(weighted_median([1.0], [0]))
+
+
+def test_mean_interval_on_counted_values_by_hand() -> None:
+    # 0.2 once and 0.5 three times: mean 0.425; squared deviations 0.050625 + 3 x 0.005625 =
+    # 0.0675, sd = sqrt(0.0675 / 3) = 0.15; half-width t(0.975, 3) = 3.182446305 x 0.15 / 2.
+    mean, low, high = mean_interval([0.2, 0.5, np.nan], weights=[1, 3, 5])
+    assert mean == pytest.approx(0.425, abs=1e-15)
+    assert (low, high) == pytest.approx((0.425 - 0.2386834729, 0.425 + 0.2386834729), abs=1e-9)
+    assert mean_interval([0.2, 0.5, 0.5, 0.5]) == pytest.approx((mean, low, high), abs=1e-15)
+    assert mean_interval([0.3], weights=[1])[1:] == pytest.approx((np.nan, np.nan), nan_ok=True)

@@ -45,6 +45,7 @@ def fetch_weighted(
     columns: list[str],
     *,
     per_episode: str | None = None,
+    where: str | None = None,
     **extra: object,
 ) -> pd.DataFrame:
     """The rows of `sql/metrics/<name>.sql`, only `columns`, counted in DuckDB: each distinct row
@@ -55,13 +56,15 @@ def fetch_weighted(
     weigh a value (sums, counts) or repeat one numeric array (`repeated`: medians, intervals,
     curves) skip building and grouping a frame of every row (docs/performance.md).
     `per_episode`, when given, is a select list over the rows grouped by group_value and
-    episode_id (e.g. counts per episode), and `columns` are then taken from it.
+    episode_id (e.g. counts per episode), and `columns` are then taken from it. `where`, when
+    given, keeps only the rows meeting it (DuckDB pushes it into the metric's scans).
     """
     rows = f"({metric_sql(name)}) as metric_rows"
     if per_episode is not None:
         rows = f"(select {per_episode} from {rows} group by group_value, episode_id) as episodes"
     listed = ", ".join(columns)
-    sql = f"select {listed}, count(*) as {WEIGHT} from {rows} group by all order by all"
+    kept = f" where {where}" if where is not None else ""
+    sql = f"select {listed}, count(*) as {WEIGHT} from {rows}{kept} group by all order by all"
     return run_sql(con, sql, filters.params(group_by) | extra)
 
 
@@ -94,16 +97,26 @@ def as_counts(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def mean_interval(values: ArrayLike, confidence: float = 0.95) -> tuple[float, float, float]:
-    """Mean with Student's t interval (mean ± t(n−1)·sd/√n); missing values dropped."""
+def mean_interval(
+    values: ArrayLike, confidence: float = 0.95, weights: ArrayLike | None = None
+) -> tuple[float, float, float]:
+    """Mean with Student's t interval (mean ± t(n−1)·sd/√n); missing values dropped.
+
+    `weights` are frequency weights (value i stands for weights[i] observations, as
+    fetch_weighted counts them): n is their sum and the mean and standard deviation are those of
+    the values repeated, without repeating them (equal to them up to rounding)."""
     x = np.asarray(values, dtype=float).ravel()
-    x = x[~np.isnan(x)]
-    if x.size == 0:
+    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float).ravel()
+    keep = ~np.isnan(x) & (w > 0)
+    x, w = x[keep], w[keep]
+    n = float(w.sum())
+    if n == 0:
         return float("nan"), float("nan"), float("nan")
-    mean = float(x.mean())
-    if x.size < 2:
+    mean = float(np.dot(w, x) / n)
+    if n < 2:
         return mean, float("nan"), float("nan")
-    half = sps.t.ppf(0.5 + confidence / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
+    sd = float(np.sqrt(np.dot(w, (x - mean) ** 2) / (n - 1)))
+    half = sps.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n)
     return mean, float(mean - half), float(mean + half)
 
 

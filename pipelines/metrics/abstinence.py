@@ -15,7 +15,7 @@ from pipelines.metrics._common import (
     mean_interval,
 )
 from pipelines.metrics.filters import ALL, Filters
-from pipelines.stats import paired_change
+from pipelines.stats import paired_change, weighted_median
 
 TIMEPOINT_COLUMNS = [
     "group_value",
@@ -46,9 +46,8 @@ def abstinence_by_timepoint(
     out = []
     for (group, order, timepoint), part in counted.groupby(keys, sort=True):
         weights = part[WEIGHT].to_numpy("int64")
-        rates = np.repeat(part["days_abstinent_rate"].to_numpy(float), weights)
-        mean, low, high = mean_interval(rates)
-        known = rates[~np.isnan(rates)]
+        rates = part["days_abstinent_rate"].to_numpy(float)
+        mean, low, high = mean_interval(rates, weights=weights)
         fully = part["is_fully_abstinent"].fillna(False).to_numpy(bool)
         out.append(
             {
@@ -60,7 +59,7 @@ def abstinence_by_timepoint(
                 # PDA lies in [0, 1]; a t interval on few clients can reach past it.
                 "days_abstinent_rate_mean_lower": float(np.clip(low, 0.0, 1.0)),
                 "days_abstinent_rate_mean_upper": float(np.clip(high, 0.0, 1.0)),
-                "days_abstinent_rate_median": float(np.median(known)) if known.size else np.nan,
+                "days_abstinent_rate_median": weighted_median(rates, weights),
                 "n_fully_abstinent": int((fully * weights).sum()),
             }
         )

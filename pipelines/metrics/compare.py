@@ -185,6 +185,7 @@ def _fetch_all(
             filters,
             group_by,
             ["group_value", "timepoint", "days_abstinent_rate"],
+            where="timepoint in ('intake', 'discharge')",  # the two compared (below)
             in_window_only=True,
         ),
         "stays": lambda: fetch_weighted(
