@@ -146,6 +146,11 @@ def _pages(r: dict) -> dict:
             )
             if k in browser
         } | {
+            "cold_starts": len(browser.get("cold_starts", [])) or 1,
+            "cold_start_max": max(
+                (c["cold_start_to_first_chart"] for c in browser.get("cold_starts", [])),
+                default=browser.get("cold_start_to_first_chart"),
+            ),
             "switch_first_visit_median": _median(browser["switch_first_visit"]),
             "switch_first_visit_max": browser["switch_first_visit"].get("max"),
             "switch_first_visit_script_median": _median(browser.get("switch_first_visit_script")),

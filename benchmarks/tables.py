@@ -230,7 +230,7 @@ def _browser(summary: dict) -> str:
             rows = [[k.replace("_", " "), b[k]] for k in keys]
             rows += [[f"first visit: {p}", s] for p, s in b["first_visit"].items()]
             errors = b.get("errors", [])
-            rows += [[f"not drawn: {e['page']} (round {e['round']})", None] for e in errors]
+            rows += [[f"{e['error']}: {e['page']} (round {e['round']})", None] for e in errors]
             return f"Chromium at {label} (seconds):\n\n" + _table(["measure", "seconds"], rows)
     return "Chromium: not measured."
 
