@@ -109,7 +109,7 @@ def _by_level(levels: list, followed: list[bool], weights: list[int]) -> tuple[d
     counted rows are a few dozen: plain dicts cost less than a pandas groupby per set."""
     out: tuple[dict, dict] = ({}, {})
     for level, is_followed, n in zip(levels, followed, weights, strict=True):
-        if level is None or level is pd.NA or (isinstance(level, float) and np.isnan(level)):
+        if pd.isna(level):
             continue
         side = out[0] if is_followed else out[1]
         side[level] = side.get(level, 0) + n
