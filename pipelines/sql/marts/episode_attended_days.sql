@@ -4,6 +4,8 @@
 -- effective discharge (or the data cut-off while active). Initiation and engagement
 -- (initiation_engagement.sql) read windows of this list.
 -- Why a mart: those windows otherwise scan every session row (3.4 M at 100k episodes) per call.
+-- Why list_distinct: `list(distinct ...)` hashes every (episode, day) pair of 27 M sessions at
+-- 1M episodes; removing the repeated days inside each short list took 7.3 s down to 4.5 s.
 with sessions as (
     select * from marts.sessions where is_in_episode and is_attended
 ),
@@ -19,7 +21,7 @@ parameters as (
 final as (
     select
         s.episode_id,
-        list_sort(list(distinct s.session_date - e.admission_date)) as attended_days
+        list_sort(list_distinct(list(s.session_date - e.admission_date))) as attended_days
     from sessions as s
     inner join episodes as e using (episode_id)
     cross join parameters as p
