@@ -23,8 +23,10 @@ from pipelines.settings import Settings
 PACKAGE = Path(__file__).resolve().parent
 SQL_DIR = PACKAGE / "sql"
 SEEDS_DIR = PACKAGE / "seeds"
-# Staging is cheap and always current as views; marts are what pages read, so they are tables.
+# Staging is cheap and always current as views; marts are what pages read, so they are tables,
+# except a model headed `-- Materialized: view` (a reshaping that only checks and exports read).
 LAYERS = (("staging", "view"), ("marts", "table"))
+_AS_VIEW = re.compile(r"^-- Materialized: view$", re.MULTILINE)
 _COMMENT = re.compile(r"--[^\n]*")
 _REF = re.compile(r"\b(staging|marts)\.([a-z_][a-z0-9_]*)")
 
@@ -105,8 +107,10 @@ def run_models(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
         for name in model_order(layer):
             started = time.perf_counter()
             sql = model_files(layer)[name].read_text()
+            model_kind = "view" if _AS_VIEW.search(sql) else kind
+            _drop_other_kind(con, layer, name, model_kind)
             try:
-                con.execute(f"create or replace {kind} {layer}.{name} as\n{sql}")
+                con.execute(f"create or replace {model_kind} {layer}.{name} as\n{sql}")
             except duckdb.Error as exc:
                 first = str(exc).split("Candidate functions")[0].strip()  # DuckDB lists dozens
                 raise RuntimeError(f"model {layer}.{name} failed: {first}") from exc
@@ -115,6 +119,20 @@ def run_models(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     for path in sorted((SQL_DIR / "macros").glob("*.sql")):
         con.execute(path.read_text())
     return timings
+
+
+def _drop_other_kind(con: duckdb.DuckDBPyConnection, layer: str, name: str, kind: str) -> None:
+    """A database built before a model changed kind holds it as the other kind, which
+    `create or replace` refuses to replace."""
+    other = {"view": "table", "table": "view"}[kind]
+    catalog = "duckdb_tables()" if other == "table" else "duckdb_views()"
+    found = con.execute(
+        f"select count(*) from {catalog} where schema_name = ? and {other}_name = ?"
+        " and database_name = current_database()",
+        [layer, name],
+    ).fetchone()[0]
+    if found:
+        con.execute(f"drop {other} {layer}.{name}")
 
 
 def rebuild_models(

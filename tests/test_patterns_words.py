@@ -197,3 +197,36 @@ def test_substance_classes_match_the_model(mini_con):
 def test_unknown_substance_is_refused(mini_con):
     with pytest.raises(ValueError, match="substance must be one of"):
         episode_words(mini_con, substance="heroin")
+
+
+def test_use_weeks_is_a_view_and_replaces_an_older_table(tiny_db, tmp_path):
+    """use_weeks is the class columns of use_week_symbols as rows, kept as a view; a database
+    built when it was a table (before 2026-11-23) is rebuilt over without an error."""
+    import shutil
+
+    from pipelines.build import rebuild_models
+    from pipelines.settings import Settings
+
+    path = tmp_path / "older.duckdb"
+    shutil.copyfile(tiny_db, path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("drop view marts.use_weeks")
+        con.execute("create table marts.use_weeks as select 1 as episode_id")
+        rebuild_models(con, Settings(db_path=path, as_of=date(2026, 3, 31)), "tiny")
+        kind = con.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'use_weeks'"
+        ).fetchall()
+        assert kind == [("VIEW",)]
+        # C1: breath alcohol 01-05 positive (week 1), 01-14 negative (week 2), 10 weeks.
+        c1 = con.execute(
+            "select string_agg(w.symbol, '' order by w.week_number), "
+            "any_value(s.alcohol) filter (where s.week_number = 1) "
+            "from marts.use_weeks as w join marts.episodes as e using (episode_id) "
+            "join marts.use_week_symbols as s using (episode_id, week_number) "
+            "where e.client_id = 'C1' and w.substance_class = 'alcohol'"
+        ).fetchone()
+        assert c1 == ("+-" + "o" * 8, "+")
+    finally:
+        con.close()
