@@ -29,37 +29,21 @@ week_counts as (
 ),
 
 final as (
+    -- Per class: 'o+-*'[1 + (any positive day) + 2 * (any negative day)], that is 'o' no test,
+    -- '+' positive days only, '-' negative days only, '*' both; '_' for a week without a test
+    -- whose sessions were all cancelled.
     select
         episode_id,
         week_number,
-        case
-            when opioids_pos > 0 and opioids_neg > 0 then '*'
-            when opioids_pos > 0 then '+'
-            when opioids_neg > 0 then '-'
-            when is_closed then '_'
-            else 'o'
-        end as opioids,
-        case
-            when alcohol_pos > 0 and alcohol_neg > 0 then '*'
-            when alcohol_pos > 0 then '+'
-            when alcohol_neg > 0 then '-'
-            when is_closed then '_'
-            else 'o'
-        end as alcohol,
-        case
-            when stimulants_pos > 0 and stimulants_neg > 0 then '*'
-            when stimulants_pos > 0 then '+'
-            when stimulants_neg > 0 then '-'
-            when is_closed then '_'
-            else 'o'
-        end as stimulants,
-        case
-            when any_pos > 0 and any_neg > 0 then '*'
-            when any_pos > 0 then '+'
-            when any_neg > 0 then '-'
-            when is_closed then '_'
-            else 'o'
-        end as "any"
+        case when is_closed and opioids_pos + opioids_neg = 0 then '_'
+            else 'o+-*'[1 + (opioids_pos > 0)::int + 2 * (opioids_neg > 0)::int] end as opioids,
+        case when is_closed and alcohol_pos + alcohol_neg = 0 then '_'
+            else 'o+-*'[1 + (alcohol_pos > 0)::int + 2 * (alcohol_neg > 0)::int] end as alcohol,
+        case when is_closed and stimulants_pos + stimulants_neg = 0 then '_'
+            else 'o+-*'[1 + (stimulants_pos > 0)::int + 2 * (stimulants_neg > 0)::int]
+            end as stimulants,
+        case when is_closed and any_pos + any_neg = 0 then '_'
+            else 'o+-*'[1 + (any_pos > 0)::int + 2 * (any_neg > 0)::int] end as "any"
     from week_counts
 )
 
