@@ -38,6 +38,47 @@ def test_followup_status(tiny_con):
     assert set(df["target_rate"]) == {0.8}
 
 
+def test_followup_patterns_share_one_pattern_per_way_follow_ups_stand(tiny_con):
+    # C4 and C5#1 each have one 30d follow-up reached in window: one pattern. C1 (30d pending,
+    # not due) and C2 (2w overdue + 30d unreachable) have their own; the others have none.
+    rows = tiny_con.execute(
+        "select client_id, admission_date, followup_pattern_id from marts.episodes "
+        "order by client_id, admission_date"
+    ).fetchall()
+    ids = {(c, str(d)): p for c, d, p in rows}
+    assert ids[("C4", "2026-02-02")] == ids[("C5", "2025-11-03")]
+    assert (
+        len({ids[("C1", "2026-01-05")], ids[("C2", "2026-01-12")], ids[("C4", "2026-02-02")]}) == 3
+    )
+    assert [ids[k] for k in (("C3", "2026-01-20"), ("C5", "2026-02-16"), ("C6", "2026-03-02"))] == [
+        None
+    ] * 3
+    patterns = tiny_con.execute(
+        "select followup_pattern_id, timepoint, status, is_overdue from marts.followup_patterns "
+        "order by 1, 2"
+    ).fetchall()
+    assert sorted((t, s, o) for p, t, s, o in patterns if p == ids[("C2", "2026-01-12")]) == [
+        ("2w", "pending", True),
+        ("30d", "unreachable", False),
+    ]
+    assert len(patterns) == 4  # 1 (C1) + 2 (C2) + 1 (C4 and C5#1 together)
+    # Answers: C4 (20 days abstinent, not employed) and C5#1 (30 days, employed) differ; C1 and
+    # C2 were never reached.
+    answers = dict(
+        tiny_con.execute(
+            "select client_id || ' ' || admission_date, answer_pattern_id from marts.episodes"
+        ).fetchall()
+    )
+    assert answers["C1 2026-01-05"] is None and answers["C2 2026-01-12"] is None
+    assert None not in (answers["C4 2026-02-02"], answers["C5 2025-11-03"])
+    assert answers["C4 2026-02-02"] != answers["C5 2025-11-03"]
+    assert tiny_con.execute(
+        "select timepoint, is_in_window, is_fully_abstinent, employed_or_in_school "
+        "from marts.followup_answer_patterns where answer_pattern_id = ?",
+        [answers["C4 2026-02-02"]],
+    ).fetchall() == [("30d", True, False, False)]
+
+
 def test_followup_outcomes_among_those_reached(tiny_con):
     df = metrics.followup_outcomes(tiny_con).set_index("outcome")
     # Reached at 30 days: C4 (20 days abstinent, not employed, housed, not arrested) and C5#1

@@ -106,3 +106,69 @@ def test_compare_groups_finds_the_simulated_track_effect(sample):
     # Premature-exit hazard ratios 0.7 to 1.5 across tracks: log-rank finds it in 2,000.
     assert df.loc["retention", "p_adjusted"] < 0.01
     assert (df["p_adjusted"].dropna() >= df["p_value"].dropna() - 1e-12).all()
+
+
+@pytest.mark.parametrize("group_by", [None, "track", "admission_quarter", "discharge_reason"])
+def test_followup_status_through_patterns_equals_every_followup_joined(sample, group_by):
+    """followup_status counts episodes by follow-up pattern (marts.followup_patterns); the same
+    counts come from joining every follow-up of marts.followups to its filtered episode."""
+    con, _ = sample
+    filters = metrics.Filters(sexes=("female",))
+    direct = con.execute(
+        """
+        select e.group_value, f.timepoint, count(*) as n_scheduled,
+            count(*) filter (where f.is_due) as n_due,
+            count(*) filter (where f.is_completed) as n_completed,
+            count(*) filter (where f.is_in_window) as n_in_window,
+            count(*) filter (where f.is_overdue) as n_overdue,
+            count(*) filter (where f.status = 'deceased') as n_deceased,
+            count(*) filter (where f.is_in_followup_rate) as n_eligible
+        from marts.filtered_episodes(null, null, null, null, null, null, null, ['female'],
+            null, null, $group) as e
+        inner join marts.followups as f using (episode_id)
+        group by all order by all
+        """,
+        {"group": group_by},
+    ).df()
+    status = metrics.followup_status(con, filters=filters, group_by=group_by)
+    status = status.sort_values(["group_value", "timepoint"]).reset_index(drop=True)
+    assert len(direct) > 0
+    pd.testing.assert_frame_equal(status[direct.columns], direct, check_dtype=False)
+    # Patterns are shared: fewer of them than episodes with a follow-up.
+    n_patterns, n_episodes = con.execute(
+        "select count(distinct followup_pattern_id), count(followup_pattern_id) from marts.episodes"
+    ).fetchone()
+    assert 0 < n_patterns < n_episodes
+
+
+@pytest.mark.parametrize("in_window_only", [True, False])
+@pytest.mark.parametrize("group_by", [None, "track"])
+def test_followup_outcomes_through_patterns_equal_every_followup_joined(
+    sample, group_by, in_window_only
+):
+    """followup_outcomes counts episodes by answer pattern (marts.followup_answer_patterns); the
+    same counts come from joining every reached follow-up to its filtered episode."""
+    con, _ = sample
+    direct = con.execute(
+        """
+        select e.group_value, f.timepoint, count(*) as n_reached,
+            count(f.is_fully_abstinent) as n_answered,
+            count(*) filter (where f.is_fully_abstinent) as n_yes
+        from marts.filtered_episodes(null, null, null, null, null, null, null, ['female'],
+            null, null, $group) as e
+        inner join marts.followups as f using (episode_id)
+        where f.is_completed and (f.is_in_window or not $in_window)
+        group by all order by all
+        """,
+        {"group": group_by, "in_window": in_window_only},
+    ).df()
+    outcomes = metrics.followup_outcomes(
+        con,
+        filters=metrics.Filters(sexes=("female",)),
+        group_by=group_by,
+        in_window_only=in_window_only,
+    )
+    abstinent = outcomes[outcomes["outcome"] == "abstinent"]
+    abstinent = abstinent.sort_values(["group_value", "timepoint"]).reset_index(drop=True)
+    assert len(direct) > 0
+    pd.testing.assert_frame_equal(abstinent[direct.columns], direct, check_dtype=False)

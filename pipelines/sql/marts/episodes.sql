@@ -4,6 +4,8 @@
 -- (TEDS LOS): discharge minus admission date in days. Retention: days to a premature exit
 -- (dropped out, terminated, administrative); every other exit and active episodes are censored.
 -- Readmission within N days: next admission at most N days after discharge; empty while active.
+-- followup_pattern_id: how its follow-ups stand (marts.followup_patterns); empty without any.
+-- answer_pattern_id: the answers at its completed follow-ups (marts.followup_answer_patterns).
 with exits as (
     select * from marts.int_episode_exits
 ),
@@ -22,6 +24,10 @@ age_groups as (
 
 parameters as (
     select * from meta.parameters
+),
+
+followups as (
+    select * from marts.int_episode_followups
 ),
 
 final as (
@@ -76,12 +82,15 @@ final as (
         coalesce(a.age_group, 'unknown') as age_group,
         e.race_ethnicity,
         e.referral_source,
-        e.counselor
+        e.counselor,
+        f.followup_pattern_id,
+        f.answer_pattern_id
     from exits as e
     cross join parameters as p
     left join reasons as r on e.discharge_reason = r.discharge_reason
     left join buckets as b on e.discharge_date - e.admission_date between b.min_days and b.max_days
     left join age_groups as a on e.age_at_admission between a.min_age and a.max_age
+    left join followups as f on f.episode_id = e.episode_id
 )
 
 select * from final

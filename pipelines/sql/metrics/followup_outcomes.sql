@@ -5,6 +5,9 @@
 -- arrested in the past 30 days. Denominator: reached clients who answered (n_answered).
 -- Plan: the four outcomes are counted in one pass over the reached follow-ups and unpivoted on
 -- the few counted rows; a union of four scans of them cost 1.5-1.8x more (docs/performance.md).
+-- The reached follow-ups are counted through the episodes' answer patterns
+-- (marts.followup_answer_patterns): the same counts as joining every follow-up to its episode,
+-- about 3x faster at 1M.
 with episodes as (
     select * from marts.filtered_episodes(
         $date_from, $date_to, $quarters, $tracks, $sites, $levels, $medications, $sexes,
@@ -12,23 +15,36 @@ with episodes as (
     )
 ),
 
+patterns as (
+    -- Episodes whose reached clients answered the same way counted once
+    -- (marts.followup_answer_patterns).
+    select group_value, answer_pattern_id, count(*) as n_episodes
+    from episodes
+    where answer_pattern_id is not null
+    group by all
+),
+
+answers as (
+    select * from marts.followup_answer_patterns
+    where is_in_window or not $in_window_only
+),
+
 counted as (
     select
-        e.group_value,
-        f.timepoint,
-        f.timepoint_order,
-        count(*) as n_reached,
-        count(f.is_fully_abstinent) as answered_1,
-        count(*) filter (where f.is_fully_abstinent) as yes_1,
-        count(f.employed_or_in_school) as answered_2,
-        count(*) filter (where f.employed_or_in_school) as yes_2,
-        count(f.stable_housing) as answered_3,
-        count(*) filter (where f.stable_housing) as yes_3,
-        count(f.arrested_30d) as answered_4,
-        count(*) filter (where f.arrested_30d) as yes_4
-    from episodes as e
-    inner join marts.followups as f using (episode_id)
-    where f.is_completed and (f.is_in_window or not $in_window_only)
+        p.group_value,
+        a.timepoint,
+        a.timepoint_order,
+        sum(p.n_episodes)::bigint as n_reached,
+        sum(if(a.is_fully_abstinent is not null, p.n_episodes, 0))::bigint as answered_1,
+        sum(if(a.is_fully_abstinent, p.n_episodes, 0))::bigint as yes_1,
+        sum(if(a.employed_or_in_school is not null, p.n_episodes, 0))::bigint as answered_2,
+        sum(if(a.employed_or_in_school, p.n_episodes, 0))::bigint as yes_2,
+        sum(if(a.stable_housing is not null, p.n_episodes, 0))::bigint as answered_3,
+        sum(if(a.stable_housing, p.n_episodes, 0))::bigint as yes_3,
+        sum(if(a.arrested_30d is not null, p.n_episodes, 0))::bigint as answered_4,
+        sum(if(a.arrested_30d, p.n_episodes, 0))::bigint as yes_4
+    from patterns as p
+    inner join answers as a using (answer_pattern_id)
     group by all
 ),
 
