@@ -3,7 +3,7 @@
 -- marts.followups. Why: at 1M episodes, 2.5 M follow-ups stand in about 1,500 patterns, so a
 -- count over the episodes of a filter is their patterns counted, then joined here (about
 -- 30 ms), instead of the 2.5 M follow-ups joined to a million episodes (about 230 ms;
--- docs/performance.md). followup_status counts this way.
+-- docs/performance.md). followup_status and followup_bias read it.
 with patterns as (
     select distinct followup_pattern_id, followup_kinds from marts.int_episode_followups
 ),
