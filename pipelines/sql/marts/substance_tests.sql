@@ -3,7 +3,7 @@
 -- Grain: one row per test result or self-report per substance.
 -- Why a view: 34 M rows at 1M episodes that pages never read (they read marts.episode_screens
 -- and marts.use_test_weeks, built from this view); storing them took 18.5 s of an 87 s build,
--- and the three models that read it take about 6 s more for placing the rows again
+-- and the three models that read it take about 7 s more for placing the rows again
 -- (docs/performance.md). Researchers reading it pay the placement: about 2.6 s a scan at 1M.
 -- A positive for the medication prescribed in the episode (methadone, buprenorphine) is
 -- adherence, not use (DOMAIN.md): is_use is false for it.
