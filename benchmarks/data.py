@@ -24,14 +24,16 @@ def parse_size(label: str) -> int:
     """'10k' -> 10_000, '1m' -> 1_000_000, '2500' -> 2_500."""
     text = label.strip().lower()
     if text[-1:] in _SUFFIX:
-        return int(float(text[:-1]) * _SUFFIX[text[-1]])
+        return round(float(text[:-1]) * _SUFFIX[text[-1]])  # 1.4m: no float truncation
     return int(text)
 
 
 def label_of(episodes: int) -> str:
-    for suffix, unit in (("m", 1_000_000), ("k", 1_000)):
-        if episodes % unit == 0:
-            return f"{episodes // unit}{suffix}"
+    """1_000_000 -> '1m', 1_400_000 -> '1.4m' (not '1400k'), 300_000 -> '300k'."""
+    if episodes >= 1_000_000 and episodes % 100_000 == 0:
+        return f"{episodes / 1_000_000:g}m"
+    if episodes % 1_000 == 0:
+        return f"{episodes // 1_000}k"
     return str(episodes)
 
 

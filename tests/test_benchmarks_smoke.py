@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from benchmarks import docs, run
+from benchmarks import data, docs, run
 
 STEPS = ("ingest", "build", "queries", "pages")
 
@@ -81,3 +81,13 @@ def test_summary_and_tables(results, tmp_path):
     text = md_path.read_text()
     assert text.startswith("# Performance\n\nprose") and text.rstrip().endswith("more prose")
     assert "STALE TABLE" not in text and "### Growth with size" in text
+
+
+@pytest.mark.parametrize(
+    ("episodes", "label"),
+    [(500, "500"), (10_000, "10k"), (300_000, "300k"), (1_000_000, "1m"), (1_400_000, "1.4m")],
+)
+def test_size_labels_read_back_as_the_same_size(episodes, label):
+    # A dataset's folder and its row in docs/performance.md carry this label.
+    assert data.label_of(episodes) == label
+    assert data.parse_size(label) == episodes
