@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import duckdb
 import numpy as np
 import pandas as pd
+import scipy
 from numpy.typing import ArrayLike
 from scipy import special
-from scipy import stats as sps
 
 from pipelines.metrics.filters import Filters
 from pipelines.metrics.runner import metric_sql, run_metric, run_sql
@@ -116,7 +116,7 @@ def mean_interval(
     if n < 2:
         return mean, float("nan"), float("nan")
     sd = float(np.sqrt(np.dot(w, (x - mean) ** 2) / (n - 1)))
-    half = sps.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n)
+    half = scipy.stats.t.ppf(0.5 + confidence / 2, n - 1) * sd / np.sqrt(n)
     return mean, float(mean - half), float(mean + half)
 
 
@@ -154,7 +154,7 @@ def ratio_interval(
         return RatioEstimate(rate, float("nan"), float("nan"), m)
     residual = y - rate * x
     se = float(np.sqrt(m / (m - 1) * (residual**2).sum()) / total)
-    z = sps.norm.ppf(0.5 + confidence / 2)
+    z = scipy.stats.norm.ppf(0.5 + confidence / 2)
     return RatioEstimate(rate, max(0.0, rate - z * se), min(1.0, rate + z * se), m)
 
 
@@ -198,7 +198,7 @@ def kruskal_wallis(
     if k < 2 or np.unique(values).size < 2:
         return KruskalResult(float("nan"), max(k - 1, 0), float("nan"), float("nan"))
     if weights is None:
-        result = sps.kruskal(*(x for x, _ in counted))
+        result = scipy.stats.kruskal(*(x for x, _ in counted))
         h, p = float(result.statistic), float(result.pvalue)
         return KruskalResult(h, k - 1, p, h / (total - 1))
     distinct, where = np.unique(values, return_inverse=True)

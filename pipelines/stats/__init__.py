@@ -5,6 +5,10 @@
 - `proportions`: Wilson and Newcombe intervals, chi-square / Fisher comparisons.
 - `comparisons`: Mann–Whitney, Wilcoxon signed-rank (both with frequency weights), weighted
   median, Benjamini–Hochberg.
+
+`scipy.stats` is reached as `scipy.stats.…` at call time, not imported at the top: scipy loads
+it on first use, so a new dashboard server sends its first chart without waiting the 0.5 s that
+import takes (docs/performance.md, "Browser cold start").
 """
 
 from pipelines.stats.comparisons import (

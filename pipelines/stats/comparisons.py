@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy
 from numpy.typing import ArrayLike
-from scipy import special, stats
+from scipy import special
 
 from pipelines.stats._checks import check_weights
 
@@ -143,7 +144,7 @@ def compare_amounts(
 
 
 def _mann_whitney_scipy(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    result = stats.mannwhitneyu(x, y, alternative="two-sided")
+    result = scipy.stats.mannwhitneyu(x, y, alternative="two-sided")
     return float(result.statistic), float(result.pvalue)
 
 
@@ -198,7 +199,7 @@ def paired_change(
     if n_zero == n_pairs:
         statistic = p_value = float("nan")
     elif weights is None or n_pairs <= _WILCOXON_EXACT_MAX:
-        result = stats.wilcoxon(np.repeat(diff, w), alternative="two-sided")
+        result = scipy.stats.wilcoxon(np.repeat(diff, w), alternative="two-sided")
         statistic, p_value = float(result.statistic), float(result.pvalue)
     else:
         statistic, p_value = _signed_rank_counted(diff, w)

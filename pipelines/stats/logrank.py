@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from pipelines.stats._checks import check_confidence, check_survival_data, group_codes
 
@@ -121,7 +121,7 @@ def logrank(
         diff = (sums.observed - sums.expected)[tested]
         v = sums.variance[np.ix_(tested, tested)]
         statistic = float(diff @ np.linalg.pinv(v) @ diff)
-        p_value = float(stats.chi2.sf(statistic, df))
+        p_value = float(scipy.stats.chi2.sf(statistic, df))
     return LogrankResult(
         statistic=statistic,
         df=int(df),
@@ -160,7 +160,7 @@ def hazard_ratio_logrank(
     other = 1 - ref
     o_minus_e = float(sums.observed[other] - sums.expected[other])
     v = float(sums.variance[other, other])
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = scipy.stats.norm.ppf(0.5 + confidence / 2)
     if v > 0:
         log_hr, se = o_minus_e / v, 1 / np.sqrt(v)
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from pipelines.stats._checks import check_confidence
 
@@ -25,7 +25,7 @@ def wilson_interval(
         raise ValueError("successes and totals must not be missing")
     if ((x < 0) | (x > n)).any():
         raise ValueError("successes must be between 0 and the total")
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = scipy.stats.norm.ppf(0.5 + confidence / 2)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = x / n
         centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
@@ -108,7 +108,7 @@ def compare_proportions(
             "effect_upper": float(high),
         }
         if min_expected < 5:
-            odds_ratio, p_value = stats.fisher_exact(table.T)
+            odds_ratio, p_value = scipy.stats.fisher_exact(table.T)
             return ProportionComparison(
                 test="Fisher's exact test",
                 statistic=float(odds_ratio),
@@ -118,7 +118,7 @@ def compare_proportions(
                 min_expected=min_expected,
                 **effect,
             )
-        chi2, p_value, df, _ = stats.chi2_contingency(table, correction=correction)
+        chi2, p_value, df, _ = scipy.stats.chi2_contingency(table, correction=correction)
         name = "Pearson chi-square" + (" with Yates' continuity correction" if correction else "")
         return ProportionComparison(
             test=name,
@@ -138,7 +138,7 @@ def compare_proportions(
         chi2 = p_value = cramers_v = float("nan")
         note = "every group has the same outcome for everyone; no test is possible"
     else:
-        chi2, p_value, _, _ = stats.chi2_contingency(table, correction=False)
+        chi2, p_value, _, _ = scipy.stats.chi2_contingency(table, correction=False)
         cramers_v = float(np.sqrt(chi2 / table.sum()))  # min(rows, cols) − 1 = 1 for a 2×k table
     return ProportionComparison(
         test="Pearson chi-square",
