@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, data, filters, navigation, warmup
+from dashboard import preload
 
 st.set_page_config(page_title="IOP outcomes", page_icon=":material/monitoring:", layout="wide")
+# Before the imports below (about 1 s on a new server): the browser loads plotly.js meanwhile.
+preload.plotly_js()
+
+from dashboard import auth, data, filters, navigation, warmup  # noqa: E402
 
 role = auth.resolve()
 available = navigation.available(role)

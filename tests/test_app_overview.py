@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import preload
 from pipelines import metrics
 from tests import app_support
 from tests.app_support import APP, open_page
@@ -57,6 +58,23 @@ def test_overview_kpis_equal_the_metric_functions(tiny_db, tiny_con):
     )
     assert "2026-03-31" in captions[0]
     assert len(at.get("plotly_chart")) == 4
+
+
+def test_plotly_js_is_asked_for_first_and_the_cards_stay_on_top(tiny_db):
+    at = open_page(tiny_db, "overview")
+    # The first element of the run asks for the plotly.js chunk this Streamlit build ships,
+    # by the file name Streamlit's own code imports it from (so the browser loads it once).
+    chunk = preload.plotly_chunk()
+    assert chunk is not None and (preload._STATIC_JS / chunk).is_file()
+    entry = (preload._STATIC_JS.parent.parent / "index.html").read_text()
+    bundles = [p.read_text() for p in preload._STATIC_JS.glob("index.*.js")]
+    assert "static/js/index." in entry and any(chunk in b for b in bundles)
+    first = next(e for e in app_support.elements(at) if e.type != "flex_container")
+    assert first.type == "html" and chunk in first.proto.body
+    assert first.proto.unsafe_allow_javascript
+    # The cards are filled after the first chart is sent, and still shown above it.
+    kinds = [e.type for e in app_support.elements(at) if e.type in ("metric", "plotly_chart")]
+    assert kinds[:9] == ["metric"] * 9 and kinds[9] == "plotly_chart"
 
 
 def test_a_filter_changes_the_numbers(tiny_db):

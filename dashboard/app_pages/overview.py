@@ -18,7 +18,10 @@ period = st.segmented_control(
     bind="query-params",
     required=True,
 )
-kpis.render(kpis.overview(f, period or "quarter"))
+# The cards stay on top but are filled after the first chart has been sent: a new visitor's
+# browser then loads and evaluates plotly.js (about 1.5 s on one core) while the server
+# computes the cards on the other core (docs/performance.md, "Browser cold start").
+cards = st.container()
 
 st.subheader("Trends by month and track")
 admissions = data.table("admissions_by_month", f, "track")
@@ -35,6 +38,9 @@ ui.chart(
     shown=admissions,
     compare="track" if by_track else None,
 )
+with cards:
+    kpis.render(kpis.overview(f, period or "quarter"))
+
 if data.can("census_by_month"):
     census = data.table("census_by_month", f, "track")
     ui.chart(

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dashboard import preload
 from pipelines import metrics
 from pipelines.metrics.filters import Filters
 from tests.browser.conftest import SCREENSHOTS
@@ -111,3 +112,18 @@ def test_a_csv_export_downloads_with_the_filters_on_it(server, page):
     assert re.search(r"Admissions from \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d", head)
     rows = list(csv.DictReader(io.StringIO(body)))
     assert {r["group_value"] for r in rows} == {"Evening"}
+
+
+def test_the_preloaded_plotly_js_is_the_one_the_charts_use(server, page):
+    page.goto(url(server, "overview", "role=director"))
+    settle(page, "chart")
+    fetched = page.evaluate(
+        "() => performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => n.includes('/PlotlyChart.'))"
+    )
+    # One fetch, of the chunk the preload names (tests/test_app_overview.py: the first element
+    # of the run): a chart importing another URL would fetch and evaluate plotly.js twice.
+    assert fetched == [f"{server}/static/js/{preload.plotly_chunk()}"]
+    # Its container is hidden and takes no room: the app's caption is the first thing shown.
+    wrapper = page.locator(".st-key-plotly-preload").locator("xpath=..")
+    assert wrapper.evaluate("e => getComputedStyle(e).display") == "none"
