@@ -73,7 +73,7 @@ def measure(args: dict) -> dict:
     from playwright.sync_api import sync_playwright
 
     rounds = int(args.get("rounds", 3))
-    starts = int(args.get("cold_starts", 3))
+    starts = int(args.get("cold_starts", 5))
     colds = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)

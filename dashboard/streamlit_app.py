@@ -8,8 +8,8 @@ import streamlit as st
 from dashboard import preload
 
 st.set_page_config(page_title="IOP outcomes", page_icon=":material/monitoring:", layout="wide")
-# Before the imports below (about 1 s on a new server): the browser loads plotly.js meanwhile.
-preload.plotly_js()
+# Before the imports below (about 1 s on a new server): the browser loads chart code meanwhile.
+preload.chart_code()
 
 from dashboard import auth, data, filters, navigation, warmup  # noqa: E402
 

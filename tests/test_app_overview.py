@@ -60,18 +60,18 @@ def test_overview_kpis_equal_the_metric_functions(tiny_db, tiny_con):
     assert len(at.get("plotly_chart")) == 4
 
 
-def test_plotly_js_is_asked_for_first_and_the_cards_stay_on_top(tiny_db):
+def test_chart_code_is_asked_for_first_and_the_cards_stay_on_top(tiny_db):
     at = open_page(tiny_db, "overview")
-    # The first element of the run asks for the plotly.js chunk this Streamlit build ships,
-    # by the file name Streamlit's own code imports it from (so the browser loads it once).
-    chunk = preload.plotly_chunk()
-    assert chunk is not None and (preload._STATIC_JS / chunk).is_file()
-    entry = (preload._STATIC_JS.parent.parent / "index.html").read_text()
-    bundles = [p.read_text() for p in preload._STATIC_JS.glob("index.*.js")]
-    assert "static/js/index." in entry and any(chunk in b for b in bundles)
+    # The first element of the run asks for every chunk named, each one file of this Streamlit
+    # build that Streamlit's own code imports by that name (so the browser loads it once).
+    files = preload.chunk_files()
+    assert [f.split(".")[0] for f in files] == list(preload.CHUNKS)
+    scripts = {p.name: p.read_text() for p in preload._STATIC_JS.glob("*.js")}
+    for file in files:
+        assert any(file in text for name, text in scripts.items() if name != file), file
     first = next(e for e in app_support.elements(at) if e.type != "flex_container")
-    assert first.type == "html" and chunk in first.proto.body
-    assert first.proto.unsafe_allow_javascript
+    assert first.type == "html" and first.proto.unsafe_allow_javascript
+    assert all(file in first.proto.body for file in files)
     # The cards are filled after the first chart is sent, and still shown above it.
     kinds = [e.type for e in app_support.elements(at) if e.type in ("metric", "plotly_chart")]
     assert kinds[:9] == ["metric"] * 9 and kinds[9] == "plotly_chart"

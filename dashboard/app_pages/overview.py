@@ -18,9 +18,8 @@ period = st.segmented_control(
     bind="query-params",
     required=True,
 )
-# The cards stay on top but are filled after the first chart has been sent: a new visitor's
-# browser then loads and evaluates plotly.js (about 1.5 s on one core) while the server
-# computes the cards on the other core (docs/performance.md, "Browser cold start").
+# The cards stay on top but are filled after the first chart has been sent, so the chart does
+# not wait for the cards' queries (docs/performance.md, "Browser cold start").
 cards = st.container()
 
 st.subheader("Trends by month and track")
