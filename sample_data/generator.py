@@ -30,7 +30,7 @@ DEFAULT_EPISODES = 5000
 DEFAULT_SEED = 20261122
 DEFAULT_AS_OF = date(2026, 9, 30)
 CHUNK = 50_000  # episodes per session-level chunk (fixed: part of what the seed means)
-MIN_EPISODES, MAX_EPISODES = 500, 1_000_000
+MIN_EPISODES, MAX_EPISODES = 500, 2_000_000
 
 
 def generate(
