@@ -1,7 +1,10 @@
-"""House boundaries: the core never imports the UI; pages hold no SQL and no DuckDB."""
+"""House boundaries: the core never imports the UI; pages hold no SQL and no DuckDB; the app's
+first imports stay light."""
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,3 +42,17 @@ def test_pages_are_thin():
     for page in python_files("dashboard/app_pages"):
         assert "duckdb" not in imported_modules(page), page
         assert not sql.search(page.read_text()), f"SQL in {page.name}"
+
+
+def test_the_app_imports_no_scipy_stats_before_its_first_chart():
+    # The entry point's imports run before a new server's first chart; scipy.stats (0.5 s) is
+    # reached on first use instead (pipelines/stats/__init__.py, docs/performance.md).
+    code = (
+        "import sys, streamlit\n"
+        "from dashboard import auth, charts, data, filters, navigation, preload, ui, warmup\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[:2] == ['scipy', 'stats']))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
