@@ -3,9 +3,9 @@ when they arrive.
 
 Streamlit's frontend loads each kind of element's code when the first element of that kind
 reaches the browser, and hides the page until it is loaded. plotly.js is a 4.7 MB chunk that
-takes about 1.5 s of one core to evaluate; the cards (Streamlit's metric, with a Vega-Lite
-sparkline) need three more chunks, and while those load the page, chart included, is hidden
-again. Asked for in the first message of the first run, the chunks are fetched and evaluated
+takes 0.8 to 2 s of one core to evaluate (by machine); the cards (Streamlit's metric, with a
+Vega-Lite sparkline) need four more chunks, and while those load the page, chart included, is
+hidden again. Asked for in the first message of the first run, the chunks are fetched and evaluated
 while the server is still importing and querying on the other core, and the elements that come
 later use the modules already loaded (the same URLs). Measured in docs/performance.md ("Browser
 cold start").
