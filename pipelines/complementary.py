@@ -6,7 +6,7 @@ so that no hidden cell can be recalculated from the shown ones.
 from __future__ import annotations
 
 import numpy as np
-from scipy.linalg import null_space
+import scipy
 
 
 class Grid:
@@ -58,7 +58,7 @@ class Grid:
         if cols.size == 0 or not self.lines:
             return np.array([], dtype=int)
         # A hidden cell is free exactly when some solution of the homogeneous system moves it.
-        free_directions = null_space(self.matrix[:, cols])
+        free_directions = scipy.linalg.null_space(self.matrix[:, cols])
         movable = np.abs(free_directions).sum(axis=1) > 1e-9
         return cols[~movable]
 

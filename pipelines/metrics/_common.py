@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import scipy
 from numpy.typing import ArrayLike
-from scipy import special
 
 from pipelines.metrics.filters import Filters
 from pipelines.metrics.runner import metric_sql, run_metric, run_sql
@@ -212,5 +211,5 @@ def kruskal_wallis(
     ssbn = sum(rank_sums[i] ** 2 / n[i] for i in range(k))
     h = 12.0 / (total * (total + 1)) * ssbn - 3 * (total + 1)
     h /= ties
-    p = special.chdtrc(np.float64(k - 1), h)
+    p = scipy.special.chdtrc(np.float64(k - 1), h)
     return KruskalResult(float(h), k - 1, float(p), float(h) / (total - 1))

@@ -6,9 +6,10 @@
 - `comparisons`: Mann–Whitney, Wilcoxon signed-rank (both with frequency weights), weighted
   median, Benjamini–Hochberg.
 
-`scipy.stats` is reached as `scipy.stats.…` at call time, not imported at the top: scipy loads
-it on first use, so a new dashboard server sends its first chart without waiting the 0.5 s that
-import takes (docs/performance.md, "Browser cold start").
+`scipy.stats`, `scipy.special` and `scipy.linalg` are reached as `scipy.stats.…` (and so on) at
+call time, not imported at the top: scipy loads a subpackage on first use, so a new dashboard
+server sends its first chart without waiting the 0.6 s those imports take (docs/performance.md,
+"Browser cold start"). `tests/test_architecture.py` keeps them out of the app's first imports.
 """
 
 from pipelines.stats.comparisons import (

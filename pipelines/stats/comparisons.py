@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import numpy as np
 import scipy
 from numpy.typing import ArrayLike
-from scipy import special
 
 from pipelines.stats._checks import check_weights
 
@@ -167,7 +166,7 @@ def _mann_whitney_counted(
     with np.errstate(divide="ignore", invalid="ignore"):  # all values tied: s = 0
         s = np.sqrt(n1 * n2 / 12 * ((n + 1) - np.float64(ranked.tie_term) / (n * (n - 1))))
         z = (u - mu - 0.5) / s
-    p = np.clip(special.ndtr(-z) * 2, 0.0, 1.0)
+    p = np.clip(scipy.special.ndtr(-z) * 2, 0.0, 1.0)
     return float(u1), float(p)
 
 
@@ -231,7 +230,7 @@ def _signed_rank_counted(diff: np.ndarray, w: np.ndarray) -> tuple[float, float]
     se = count * (count + 1.0) * (2.0 * count + 1.0)
     se = np.sqrt((se - ranked.tie_term / 2) / 24)
     z = (r_plus - mn) / se
-    p = 2 * special.ndtr(-np.abs(z))
+    p = 2 * scipy.special.ndtr(-np.abs(z))
     return float(np.minimum(r_plus, r_minus)), float(p)
 
 

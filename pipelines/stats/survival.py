@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy
 from numpy.typing import ArrayLike
-from scipy import special
 
 from pipelines.stats._checks import check_confidence, check_survival_data
 
@@ -122,7 +122,7 @@ def _product_limit(
     with np.errstate(divide="ignore", invalid="ignore"):
         variance = 1 / np.log(survival) ** 2 * np.cumsum(d / (n * (n - d)))
         log_log = np.log(-np.log(survival))
-    z_se = special.ndtri(1 / 2 + confidence / 2) * np.sqrt(variance)
+    z_se = scipy.special.ndtri(1 / 2 + confidence / 2) * np.sqrt(variance)
     lower = np.exp(-np.exp(log_log + z_se))
     upper = np.exp(-np.exp(log_log - z_se))
     # Undefined where survival is 1 (variance 0/0) or 0 (log of 0): R's survfit shows 1 to 1
