@@ -28,8 +28,9 @@ install: .venv/.installed
 test-slow: install  ## the large-sample recovery tests (minutes)
 	$(UV) run pytest -m slow
 
-bench: install  ## benchmarks at 10k, 100k and 1M episodes (long; results in docs/performance.md)
+bench: install  ## benchmarks at 10k, 100k, 1M episodes and the 300k ingest (long; docs/performance.md)
 	$(UV) run python -m benchmarks
+	$(UV) run python -m benchmarks --sizes 300k --only ingest
 
 lint: install
 	$(UV) run ruff check .
