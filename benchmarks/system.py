@@ -52,15 +52,21 @@ def _version(name: str) -> str | None:
         return None
 
 
-def _run(cmd: list[str]) -> str | None:
+def _run(cmd: list[str], cwd: Path = REPO) -> str | None:
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30, cwd=REPO)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=30, cwd=cwd)
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
 
 
-def _git() -> dict:
-    commit = _run(["git", "rev-parse", "--short", "HEAD"])
-    dirty = _run(["git", "status", "--porcelain", "--untracked-files=no"])
+# What the benchmarks write themselves: `make bench` runs twice, and the second run must not
+# call the code measured "uncommitted" because the first one rewrote these.
+OUTPUTS = ("docs/performance.md", "docs/performance.json")
+
+
+def _git(repo: Path = REPO) -> dict:
+    commit = _run(["git", "rev-parse", "--short", "HEAD"], repo)
+    except_outputs = ["--", ".", *(f":(exclude){path}" for path in OUTPUTS)]
+    dirty = _run(["git", "status", "--porcelain", "--untracked-files=no", *except_outputs], repo)
     return {"commit": commit, "dirty": bool(dirty)}

@@ -4,10 +4,11 @@ and the summary and its tables are written. Benchmarks are not tests: no time is
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pytest
 
-from benchmarks import data, docs, run
+from benchmarks import data, docs, run, system
 
 STEPS = ("ingest", "build", "queries", "pages")
 
@@ -91,3 +92,23 @@ def test_size_labels_read_back_as_the_same_size(episodes, label):
     # A dataset's folder and its row in docs/performance.md carry this label.
     assert data.label_of(episodes) == label
     assert data.parse_size(label) == episodes
+
+
+def test_only_code_changes_mark_a_run_uncommitted(tmp_path):
+    # `make bench` runs twice; the first run's rewrite of docs/performance.* must not mark the
+    # second run's code as uncommitted, while a changed source file must.
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    (tmp_path / "docs").mkdir()
+    for path in (*system.OUTPUTS, "pipelines.py"):
+        (tmp_path / path).write_text("before\n")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "x")
+    assert system._git(tmp_path)["dirty"] is False
+    for path in system.OUTPUTS:
+        (tmp_path / path).write_text("after\n")
+    assert system._git(tmp_path)["dirty"] is False
+    (tmp_path / "pipelines.py").write_text("after\n")
+    assert system._git(tmp_path)["dirty"] is True
