@@ -34,6 +34,7 @@ st.caption(
 if next(p for p in available if pages[p[0]] is page)[4]:
     filters.bar()
 page.run()
+preload.other_pages_code()  # last: the browser loads it once this page is drawn
 current = next(name for name, p in pages.items() if p is page)
 warmup.after_run(
     [f"app_pages/{name}.py" for name in navigation.warmed(role)], f"app_pages/{current}.py"

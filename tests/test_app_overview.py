@@ -77,6 +77,22 @@ def test_chart_code_is_asked_for_first_and_the_cards_stay_on_top(tiny_db):
     assert kinds[:9] == ["metric"] * 9 and kinds[9] == "plotly_chart"
 
 
+def test_the_other_pages_code_is_asked_for_last_when_the_browser_is_idle(tiny_db):
+    at = open_page(tiny_db, "overview")
+    # Tables, the at-risk list's number input, the upload page's uploader: none on the Overview.
+    files = preload.chunk_files(preload.OTHER_PAGES_CHUNKS)
+    assert [f.split(".")[0] for f in files] == list(preload.OTHER_PAGES_CHUNKS)
+    scripts = {p.name: p.read_text() for p in preload._STATIC_JS.glob("*.js")}
+    for file in files:
+        assert any(file in text for name, text in scripts.items() if name != file), file
+    main = [e for e in app_support.walk(at.main) if getattr(e, "proto", None) is not None]
+    last = [e for e in main if e.type != "flex_container"][-1]
+    assert last.type == "html" and last.proto.unsafe_allow_javascript
+    assert all(file in last.proto.body for file in files)
+    assert "requestIdleCallback" in last.proto.body
+    assert not any(e.type in ("arrow_data_frame", "number_input") for e in app_support.elements(at))
+
+
 def test_a_filter_changes_the_numbers(tiny_db):
     at = open_page(tiny_db, "overview")
     assert cards(at)["Census"] == "2"

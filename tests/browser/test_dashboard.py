@@ -128,3 +128,23 @@ def test_the_preloaded_chunks_are_the_ones_the_page_uses(server, page):
     # Its container is hidden and takes no room: the app's caption is the first thing shown.
     wrapper = page.locator(".st-key-chart-code-preload").locator("xpath=..")
     assert wrapper.evaluate("e => getComputedStyle(e).display") == "none"
+
+
+def test_the_other_pages_code_is_loaded_once_the_first_page_is_drawn(server, page):
+    page.goto(url(server, "overview", "role=director"))
+    settle(page, "chart")
+    files = preload.chunk_files(preload.OTHER_PAGES_CHUNKS)
+    fetched = (
+        "() => performance.getEntriesByType('resource').map(e => e.name.split('/').pop())"
+        f".filter(f => {list(files)}.includes(f))"
+    )
+    # Asked for by the Overview's last element, when the browser is idle: no Overview element
+    # needs them, so this fetch is the preload's.
+    page.wait_for_function(f"() => ({fetched})().length === {len(files)}", timeout=30_000)
+    wrapper = page.locator(".st-key-other-pages-code-preload").locator("xpath=..")
+    assert wrapper.evaluate("e => getComputedStyle(e).display") == "none"
+    # A page with tables then uses the same modules: the table chunk is not fetched again.
+    page.click("[data-testid=stTopNavLink][href$='/retention']")
+    settle(page, "chart")
+    page.wait_for_selector('[data-testid="stDataFrame"]', state="visible")
+    assert sorted(page.evaluate(fetched)) == sorted(files)
