@@ -1,10 +1,11 @@
 """Browser: a real `streamlit run` and headless Chromium (Playwright, the Debian chromium).
 
-Cold start = from starting the server process to the first chart drawn on the Overview (the
-browser is already open, as a user's would be), repeated on new servers and browser contexts;
-medians reported. Page switch = from clicking a page in the top
-navigation to its script finishing with every chart drawn. Round 1 visits each page for the
-first time on this server (its queries run); later rounds find Streamlit's cache filled.
+Cold start = from starting the server process to the first chart painted on the Overview (the
+browser is already open, as a user's would be), by the page's own clock (`FIRST_CHART_CLOCK`),
+repeated on new servers and browser contexts; medians reported. Page switch = from clicking a
+page in the top navigation to its script finishing with every chart drawn, as the harness sees
+it. Round 1 visits each page for the first time on this server (its queries run); later rounds
+find Streamlit's cache filled.
 """
 
 from __future__ import annotations
@@ -54,6 +55,27 @@ DRAWN = """(path) => { const app = document.querySelector('[data-testid=stApp]')
 # Milliseconds from navigation until the page's HTML and JavaScript bundle were loaded.
 LOADED = """() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"""
 FIRST_CHART = ".js-plotly-plot .main-svg"
+# The page's own clock for the first chart: each animation frame, is it visible (as Playwright
+# means it: laid out, not hidden, a non-empty box)? The frame after the one that shows it is
+# when it has been painted. Playwright's report of the same moment reached the harness 0.2 to
+# 0.9 s later on two cores busy with the server and the browser, a wait no user has.
+FIRST_CHART_CLOCK = """(() => {
+  const look = () => {
+    const chart = document.querySelector('.js-plotly-plot .main-svg');
+    const box = chart && chart.getBoundingClientRect();
+    if (chart && chart.checkVisibility({visibilityProperty: true}) && box.width && box.height) {
+      requestAnimationFrame(() => { window.__firstChartPainted = performance.now(); });
+    } else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})();"""
+# Epoch seconds at which the page painted its first chart (timeOrigin is epoch milliseconds);
+# null if the clock has not seen it within about ten seconds of frames.
+PAINTED = """async () => {
+  for (let i = 0; i < 600 && window.__firstChartPainted === undefined; i++)
+    await new Promise(r => requestAnimationFrame(r));
+  const t = window.__firstChartPainted;
+  return t === undefined ? null : (performance.timeOrigin + t) / 1000; }"""
 # After a timeout: is the page there, finished and drawn, though no run was seen? A rerun served
 # from the page caches can start and end within one browser frame, so the script-state attribute
 # never reads 'running' (seen on Compare and Upload after their first visit): that switch was
@@ -80,7 +102,8 @@ def measure(args: dict) -> dict:
         try:
             for number in range(1, starts + 1):
                 context = browser.new_context(viewport=VIEWPORT)
-                started = time.perf_counter()
+                context.add_init_script(FIRST_CHART_CLOCK)
+                started = time.perf_counter(), time.time()
                 server, url = _start_server(Path(args["db_path"]))
                 try:
                     page = context.new_page()
@@ -90,10 +113,11 @@ def measure(args: dict) -> dict:
                     _settle(page)
                     switches = _switch_rounds(page, rounds)
                     second = context.new_page()
-                    opened = time.perf_counter()
+                    opened, opened_at = time.perf_counter(), time.time()
                     second.goto(f"{url}/?role=director")
                     second.wait_for_selector(FIRST_CHART, state="visible", timeout=TIMEOUT_MS)
-                    new_session = round(time.perf_counter() - opened, 3)
+                    new_session_seen = round(time.perf_counter() - opened, 3)
+                    new_session = round(_painted(second) - opened_at, 3)
                 finally:
                     server.terminate()
                     server.wait(timeout=30)
@@ -105,6 +129,7 @@ def measure(args: dict) -> dict:
     later = [s for s in switches if s["round"] > 1 and "error" not in s]
     return cold | {
         "new_session_to_first_chart": new_session,
+        "new_session_seen_by_harness": new_session_seen,
         "switch_first_visit": summarize([s["seconds"] for s in first]),
         "switch_first_visit_script": summarize([s["script_seconds"] for s in first]),
         "switch_revisit": summarize([s["seconds"] for s in later]),
@@ -115,19 +140,29 @@ def measure(args: dict) -> dict:
     }
 
 
-def _cold_start(page, url: str, server: subprocess.Popen, started: float) -> dict:
-    """From starting the server (`started`) to the Overview's first chart drawn in `page`."""
-    healthy = _wait_healthy(url, server) - started
+def _cold_start(page, url: str, server: subprocess.Popen, started: tuple[float, float]) -> dict:
+    """From starting the server (`started`: perf_counter and epoch seconds) to the Overview's
+    first chart painted in `page`, by the page's clock; the harness's own sighting beside it."""
+    healthy = _wait_healthy(url, server) - started[0]
     opened = time.perf_counter()
     page.goto(f"{url}/?role=director")
     page.wait_for_selector(FIRST_CHART, state="visible", timeout=TIMEOUT_MS)
-    first_chart = time.perf_counter()
+    seen = time.perf_counter()
+    painted = _painted(page)
     return {
         "page_loaded": round(page.evaluate(LOADED) / 1000, 3),
-        "cold_start_to_first_chart": round(first_chart - started, 3),
+        "cold_start_to_first_chart": round(painted - started[1], 3),
+        "cold_start_seen_by_harness": round(seen - started[0], 3),
         "server_healthy": round(healthy, 3),
-        "open_to_first_chart": round(first_chart - opened, 3),
+        "open_to_first_chart": round(painted - started[1] - (opened - started[0]), 3),
     }
+
+
+def _painted(page) -> float:
+    painted = page.evaluate(PAINTED)
+    if painted is None:  # Playwright saw the chart, the page's clock did not: no number at all
+        raise RuntimeError("the page's clock did not see the first chart painted")
+    return painted
 
 
 def _switch_rounds(page, rounds: int) -> list[dict]:

@@ -139,10 +139,12 @@ def _pages(r: dict) -> dict:
             k: browser[k]
             for k in (
                 "cold_start_to_first_chart",
+                "cold_start_seen_by_harness",
                 "server_healthy",
                 "page_loaded",
                 "open_to_first_chart",
                 "new_session_to_first_chart",
+                "new_session_seen_by_harness",
             )
             if k in browser
         } | {
