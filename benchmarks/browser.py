@@ -10,6 +10,7 @@ find Streamlit's cache filled.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -61,14 +62,14 @@ FIRST_CHART = ".js-plotly-plot .main-svg"
 # 0.9 s later on two cores busy with the server and the browser, a wait no user has.
 FIRST_CHART_CLOCK = """(() => {
   const look = () => {
-    const chart = document.querySelector('.js-plotly-plot .main-svg');
+    const chart = document.querySelector(SELECTOR);
     const box = chart && chart.getBoundingClientRect();
     if (chart && chart.checkVisibility({visibilityProperty: true}) && box.width && box.height) {
       requestAnimationFrame(() => { window.__firstChartPainted = performance.now(); });
     } else requestAnimationFrame(look);
   };
   requestAnimationFrame(look);
-})();"""
+})();""".replace("SELECTOR", json.dumps(FIRST_CHART))
 # Epoch seconds at which the page painted its first chart (timeOrigin is epoch milliseconds);
 # null if the clock has not seen it within about ten seconds of frames.
 PAINTED = """async () => {
