@@ -1,4 +1,5 @@
-"""Browser: a real `streamlit run` and headless Chromium (Playwright, the Debian chromium).
+"""Browser: a real `streamlit run` (`python -m dashboard.serve`, as users start it) and headless
+Chromium (Playwright, the Debian chromium).
 
 Cold start = from starting the server process to the first chart painted on the Overview (the
 browser is already open, as a user's would be), by the page's own clock (`FIRST_CHART_CLOCK`),
@@ -208,7 +209,7 @@ def _start_server(db: Path) -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = os.environ | {"OUTCOMES_DB_PATH": str(db), "BROWSER_PATH": CHROMIUM}
-    command = [sys.executable, "-m", "streamlit", "run", "dashboard/streamlit_app.py"]
+    command = [sys.executable, "-m", "dashboard.serve"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
     command += ["--server.fileWatcherType", "none"]

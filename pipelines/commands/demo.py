@@ -11,8 +11,6 @@ from pathlib import Path
 from pipelines.commands import build
 from pipelines.commands.common import REPO, SAMPLE_DIR, settings_from
 
-APP = REPO / "dashboard" / "streamlit_app.py"
-
 
 def register(sub: argparse._SubParsersAction) -> None:
     d = sub.add_parser("demo", help="create the sample if absent, build, and serve the dashboard")
@@ -43,12 +41,11 @@ def run(args: argparse.Namespace) -> int:
     if status or args.no_serve:
         return status
     env = {**os.environ, "OUTCOMES_DB_PATH": str(Path(settings.db_path).resolve())}
+    # `dashboard.serve` is `streamlit run` on the app with Nagle's algorithm off (its docstring).
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(APP),
+        "dashboard.serve",
         "--server.address",
         "127.0.0.1",
         "--server.port",

@@ -1,5 +1,6 @@
-"""A real `streamlit run` on a free localhost port against a generated database, and headless
-Chromium (Playwright) to look at it. Without Chromium the tests fail under CI and skip locally."""
+"""A real `streamlit run` (as `python -m dashboard.serve` starts it) on a free localhost port
+against a generated database, and headless Chromium (Playwright) to look at it. Without Chromium
+the tests fail under CI and skip locally."""
 
 from __future__ import annotations
 
@@ -65,9 +66,7 @@ def server(sample_db, chromium, tmp_path_factory):  # noqa: F811
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                "dashboard/streamlit_app.py",
+                "dashboard.serve",
                 "--server.port",
                 str(port),
                 "--server.address",
