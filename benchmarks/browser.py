@@ -59,8 +59,8 @@ LOADED = """() => performance.getEntriesByType('navigation')[0].domContentLoaded
 FIRST_CHART = ".js-plotly-plot .main-svg"
 # The page's own clock for the first chart: each animation frame, is it visible (as Playwright
 # means it: laid out, not hidden, a non-empty box)? The frame after the one that shows it is
-# when it has been painted. Playwright's report of the same moment reached the harness 0.2 to
-# 0.9 s later on two cores busy with the server and the browser, a wait no user has.
+# when it has been painted. Playwright's report of the same moment reached the harness 0.04 to
+# 0.95 s later on two cores busy with the server and the browser, a wait no user has.
 FIRST_CHART_CLOCK = """(() => {
   const look = () => {
     const chart = document.querySelector(SELECTOR);
